@@ -1,0 +1,105 @@
+import { toDatabendError } from "../errors/mapError";
+import { dsnPassword } from "../secrets/mask";
+import { resolveDsn } from "../settings";
+import { SqlRow, SqlSession, StatementContext } from "./sqlSession";
+
+/** The parts of databend-driver's API this module uses. */
+interface DriverRow {
+  data(): Record<string, unknown>;
+}
+interface DriverConnection {
+  exec(sql: string): Promise<number>;
+  queryAll(sql: string): Promise<DriverRow[]>;
+  close(): Promise<void>;
+}
+interface DriverModule {
+  Client: new (dsn: string) => { getConn(): Promise<DriverConnection> };
+}
+
+const sessions = new Map<string, Promise<DriverSession>>();
+
+/**
+ * The SQL session for the configured DSN. One client per provider process: every resource shares it.
+ * `databend-driver` is a native module, so it is required here, at call time, never captured.
+ */
+export async function getSession(): Promise<SqlSession> {
+  const dsn = resolveDsn();
+  let s = sessions.get(dsn);
+  if (!s) {
+    s = DriverSession.open(dsn);
+    sessions.set(dsn, s);
+    s.catch(() => sessions.delete(dsn));
+  }
+  return s;
+}
+
+/** Closes every open session (for hosts that exit explicitly). */
+export async function closeSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.allSettled(all.map(async (s) => (await s).close()));
+}
+
+class DriverSession implements SqlSession {
+  private version?: Promise<string>;
+
+  private constructor(
+    private readonly conn: DriverConnection,
+    private readonly dsnSecret: string | undefined,
+  ) {}
+
+  static async open(dsn: string): Promise<DriverSession> {
+    const secret = dsnPassword(dsn);
+    try {
+      const driver = require("databend-driver") as DriverModule;
+      const conn = await new driver.Client(dsn).getConn();
+      return new DriverSession(conn, secret);
+    } catch (e) {
+      throw toDatabendError(e, { action: "connect to Databend", secrets: [secret, dsn] });
+    }
+  }
+
+  async exec(sql: string, ctx: StatementContext): Promise<void> {
+    try {
+      await this.conn.exec(sql);
+    } catch (e) {
+      throw toDatabendError(e, { ...ctx, statement: sql, secrets: [...(ctx.secrets ?? []), this.dsnSecret] });
+    }
+  }
+
+  async query(sql: string, ctx: StatementContext): Promise<SqlRow[]> {
+    try {
+      const rows = await this.conn.queryAll(sql);
+      return rows.map((r) => r.data());
+    } catch (e) {
+      throw toDatabendError(e, { ...ctx, statement: sql, secrets: [...(ctx.secrets ?? []), this.dsnSecret] });
+    }
+  }
+
+  serverVersion(): Promise<string> {
+    this.version ??= this.query("SELECT version() AS v", { action: "read the Databend server version" }).then(
+      (rows) => parseServerVersion(String(rows[0]?.v ?? "")),
+    );
+    return this.version;
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+}
+
+/** Extracts `1.2.895` from version strings such as `v1.2.895-nightly-abc(rust-1.85...)`. */
+export function parseServerVersion(text: string): string {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : "0.0.0";
+}
+
+/** True when `version` is at least `min` (both `x.y.z`). */
+export function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split(".").map(Number);
+  const b = min.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}

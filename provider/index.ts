@@ -1,0 +1,72 @@
+/**
+ * pulumi-databend provider: host-agnostic CRUD for Databend connections and stages (and the AWS IAM
+ * role behind ROLE_ARN). Nothing here imports the Pulumi runtime; the SDK's dynamic-provider shims
+ * and any other host call {@link handlersFor} and {@link configure}.
+ */
+import { getSession } from "./client/databendClient";
+import { connectionHandlers } from "./resources/connection";
+import { stageHandlers } from "./resources/stage";
+import type { ResourceHandlers } from "./resources/handlers";
+
+export { configure, getSettings } from "./settings";
+export type { ProviderSettings } from "./settings";
+export { connectionFingerprint } from "./storage/fingerprint";
+export {
+  STORAGE_SPECS,
+  STORAGE_TYPES,
+  SECRET_PARAMS,
+  ALL_PARAMS,
+  isStorageType,
+  storageTypeForScheme,
+} from "./storage/storageSpecs";
+export type { StorageType, StorageSpec, ParamSpec, StorageParams } from "./storage/storageSpecs";
+export { DatabendError, DatabendErrorCode, isDatabendError } from "./errors/DatabendError";
+export { ValidationError, isValidationError } from "./errors/ValidationError";
+export type { CheckFailure } from "./errors/ValidationError";
+export type { ResourceHandlers, CheckResult, DiffResult, ReadResult, Props } from "./resources/handlers";
+export { closeSessions } from "./client/databendClient";
+
+/**
+ * Version of the contract between serialized SDK shims (stored in stack state) and this module.
+ * Shims written by any earlier package version pass the number they were built with; every version
+ * listed in {@link SUPPORTED_PROTOCOLS} keeps working after an upgrade.
+ */
+export const PROVIDER_PROTOCOL = 1;
+
+/** Shim protocol versions this provider still serves. */
+export const SUPPORTED_PROTOCOLS: readonly number[] = [1];
+
+/** Resource kinds served by this provider. */
+export type ResourceKind = "connection" | "stage" | "stageAccessRole";
+
+const registry = new Map<ResourceKind, ResourceHandlers>();
+
+function build(kind: ResourceKind): ResourceHandlers {
+  switch (kind) {
+    case "connection":
+      return connectionHandlers(getSession);
+    case "stage":
+      return stageHandlers(getSession);
+    default:
+      throw new Error(`pulumi-databend: unknown resource kind ${JSON.stringify(kind)}`);
+  }
+}
+
+/**
+ * The handlers for `kind`, for a shim speaking `protocol`. Throws a clear error when state was written
+ * by a newer package than the one installed.
+ */
+export function handlersFor(kind: ResourceKind, protocol: number): ResourceHandlers {
+  if (!SUPPORTED_PROTOCOLS.includes(protocol)) {
+    throw new Error(
+      `pulumi-databend: this stack's state was written by a provider speaking protocol ${protocol}, but the ` +
+        `installed package speaks ${SUPPORTED_PROTOCOLS.join(", ")}; install a newer pulumi-databend`,
+    );
+  }
+  let h = registry.get(kind);
+  if (!h) {
+    h = build(kind);
+    registry.set(kind, h);
+  }
+  return h;
+}

@@ -1,0 +1,406 @@
+import type { SqlSession } from "../client/sqlSession";
+import { versionAtLeast } from "../client/databendClient";
+import { DatabendError, isDatabendError } from "../errors/DatabendError";
+import { ResourceInitError } from "../errors/ResourceInitError";
+import {
+  FileFormatInput,
+  StageSource,
+  renderAlterStageComment,
+  renderAlterStageFileFormat,
+  renderAlterStageUrl,
+  renderCreateStage,
+  renderDescStage,
+  renderDropStage,
+  renderListStage,
+} from "../sql/stage";
+import { FILE_FORMATS, isFileFormatType } from "../storage/fileFormats";
+import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
+import { pickParams, secretValues } from "../storage/storageSpecs";
+import { validateStageInputs } from "../validation/stageSchema";
+import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { Props, ResourceHandlers, STATE_VERSION, withoutHostKeys } from "./handlers";
+
+/** The first Databend version with ALTER STAGE (and so in-place URL, credential and format changes). */
+export const ALTER_STAGE_SINCE = "1.2.867";
+
+/** What a stage copied from its connection when it was created (or last re-captured). */
+export interface CapturedConnection {
+  name: string;
+  storageType: string;
+  fingerprint: string;
+  capturedAt: string;
+}
+
+/** A connection as a stage input refers to it. */
+interface ConnectionRef {
+  name: string;
+  storageType?: string;
+  fingerprint?: string;
+}
+
+/** Stage inputs after `check`. */
+export interface StageSpec {
+  name: string;
+  url?: string;
+  connection?: ConnectionRef;
+  credentials?: Record<string, unknown>;
+  fileFormat?: FileFormatInput;
+  comment?: string;
+  onConnectionChange: "keep" | "recreate";
+  forceDestroy: boolean;
+  adopt: boolean;
+}
+
+const HINTS: Record<number, string> = {
+  1063: "CREATE STAGE needs the SUPER privilege; ALTER and DROP need ownership or READ and WRITE on the stage",
+  2502:
+    "a stage with this name already exists and was not created by this stack; to take it over, set `adopt: true` " +
+    "on the Stage (`pulumi import` does not work for dynamic resources)",
+  2510: "the stage's connection does not exist (yet): create the Connection first, or pass it as `connection`",
+  4000: "Databend rejected the stage's URL or storage parameters",
+};
+
+/** Parses checked inputs (or prior outputs) into a {@link StageSpec}. */
+export function parseStage(props: Props): StageSpec {
+  const p = withoutHostKeys(props);
+  const connection =
+    typeof p.connectionName === "string"
+      ? {
+          name: p.connectionName,
+          storageType: typeof p.connectionStorageType === "string" ? p.connectionStorageType : undefined,
+          fingerprint: typeof p.connectionFingerprint === "string" ? p.connectionFingerprint : undefined,
+        }
+      : undefined;
+  return {
+    name: String(p.name),
+    url: typeof p.url === "string" ? p.url : undefined,
+    connection,
+    credentials: p.credentials && typeof p.credentials === "object" ? (p.credentials as Record<string, unknown>) : undefined,
+    fileFormat: p.fileFormat && typeof p.fileFormat === "object" ? (p.fileFormat as FileFormatInput) : undefined,
+    comment: typeof p.comment === "string" && p.comment !== "" ? p.comment : undefined,
+    onConnectionChange: p.onConnectionChange === "recreate" ? "recreate" : "keep",
+    forceDestroy: p.forceDestroy === true,
+    adopt: p.adopt === true,
+  };
+}
+
+function sourceOf(s: StageSpec): StageSource {
+  if (s.connection) return { kind: "connection", connectionName: s.connection.name };
+  if (s.credentials && s.url) {
+    const u = parseStageUrl(s.url);
+    if (!isUrlProblem(u)) return { kind: "credentials", storageType: u.storageType, params: pickParams(u.storageType, s.credentials) };
+  }
+  return { kind: "none" };
+}
+
+function secretsOf(s: StageSpec): string[] {
+  const src = sourceOf(s);
+  return src.kind === "credentials" ? secretValues(src.storageType, src.params) : [];
+}
+
+function capture(s: StageSpec): CapturedConnection | undefined {
+  if (!s.connection) return undefined;
+  return {
+    name: s.connection.name,
+    storageType: s.connection.storageType ?? "",
+    fingerprint: s.connection.fingerprint ?? "",
+    capturedAt: new Date().toISOString(),
+  };
+}
+
+/** The outputs (state) of a stage. `credentials` is re-marked secret by the host. */
+export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefined): Props {
+  return {
+    name: s.name,
+    url: s.url,
+    stageType: s.url === undefined ? "Internal" : "External",
+    connectionName: s.connection?.name,
+    connectionStorageType: s.connection?.storageType,
+    connectionFingerprint: s.connection?.fingerprint,
+    credentials: s.credentials,
+    fileFormat: s.fileFormat,
+    comment: s.comment,
+    onConnectionChange: s.onConnectionChange,
+    forceDestroy: s.forceDestroy,
+    adopt: s.adopt,
+    capturedConnection: captured,
+    stateVersion: STATE_VERSION,
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(v: unknown): unknown {
+  if (v === null || v === undefined || v === "") return undefined;
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])])
+        .filter(([, x]) => x !== undefined),
+    );
+  }
+  return v;
+}
+
+/** Whether the connection a stage refers to differs from the copy it holds. */
+function connectionChanged(olds: Props, news: Props): boolean {
+  if (typeof news.connectionName !== "string" && !isUnknown(news.connectionName)) return false; // removed: nothing to re-capture
+  const cap = olds.capturedConnection as CapturedConnection | undefined;
+  const oldName = cap?.name ?? olds.connectionName;
+  const oldFp = cap?.fingerprint ?? olds.connectionFingerprint;
+  return (
+    containsUnknown(news.connectionName) ||
+    containsUnknown(news.connectionFingerprint) ||
+    news.connectionName !== oldName ||
+    (news.connectionFingerprint !== undefined && news.connectionFingerprint !== oldFp)
+  );
+}
+
+/** Normalises enum spellings so `GZIP`, `Gzip` and `gzip` compare equal, as do `FIELD_DEFAULT` and `FieldDefault`. */
+function normEnum(v: unknown): string {
+  return String(v).replace(/_/g, "").toLowerCase();
+}
+
+/**
+ * Compares the file format the user set with the server's `file_format_options` (which lists every
+ * option with its default) and returns the format as the server has it, in the user's terms.
+ */
+export function reconcileFileFormat(mine: FileFormatInput | undefined, server: Record<string, unknown>): FileFormatInput | undefined {
+  if (!mine || "formatName" in mine) return mine; // a named format is resolved by the server: nothing to compare
+  const serverType = String(server.type ?? "").toUpperCase();
+  if (!isFileFormatType(serverType)) return mine;
+  if (normEnum(serverType) !== normEnum(mine.type)) return { type: serverType };
+  const out: Record<string, unknown> = { type: mine.type };
+  for (const [key, spec] of Object.entries(FILE_FORMATS[serverType])) {
+    if (mine[key] === undefined) continue;
+    const actual = server[spec.sql.toLowerCase()];
+    if (actual === undefined) {
+      out[key] = mine[key];
+    } else if (spec.type === "enum") {
+      out[key] = normEnum(actual) === normEnum(mine[key]) ? mine[key] : String(actual).toUpperCase();
+    } else if (spec.type === "integer") {
+      out[key] = Number(actual);
+    } else if (spec.type === "boolean") {
+      out[key] = actual === true || actual === "true" || actual === 1;
+    } else {
+      out[key] = String(actual);
+    }
+  }
+  return out as FileFormatInput;
+}
+
+function parseJsonColumn(v: unknown): Record<string, unknown> {
+  if (v && typeof v === "object") return v as Record<string, unknown>;
+  if (typeof v === "string" && v) {
+    try {
+      return JSON.parse(v) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/**
+ * Stage CRUD with Databend's copy semantics: a stage keeps the connection parameters it copied at
+ * creation; a connection change never updates, replaces or deletes it unless `onConnectionChange` is
+ * `recreate`. Internal stages are never CREATE OR REPLACEd and never dropped with files in them
+ * unless `forceDestroy` is set.
+ */
+export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandlers {
+  async function supportsAlter(s: SqlSession): Promise<boolean> {
+    return versionAtLeast(await s.serverVersion(), ALTER_STAGE_SINCE);
+  }
+
+  async function describe(s: SqlSession, name: string): Promise<Record<string, unknown> | undefined> {
+    const rows = await s.query(renderDescStage(name), { action: `read stage ${name}`, hints: HINTS });
+    const row = rows[0];
+    if (row && !("storage_params" in row) && "stage_params" in row) {
+      const v = await s.serverVersion();
+      throw new DatabendError(
+        `read stage ${name}: Databend ${v} describes stages in its pre-1.2.870 layout, which this provider cannot ` +
+          "compare; upgrade the server to 1.2.870 or later",
+        { code: "InvalidInput", retryable: false },
+      );
+    }
+    return row;
+  }
+
+  async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
+    await s.exec(renderAlterStageComment(spec.name, spec.comment), { action, hints: HINTS });
+  }
+
+  async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
+    const row = await describe(s, spec.name);
+    const existingInternal = String(row?.stage_type ?? "") === "Internal";
+    const action = `adopt stage ${spec.name}`;
+    if (existingInternal && spec.url !== undefined) {
+      throw new DatabendError(
+        `${action}: the existing stage is internal and may hold files; adopting it as an external stage would ` +
+          "delete them. Drop it yourself, or adopt it as an internal stage (no url)",
+        { code: "InvalidInput", retryable: false },
+      );
+    }
+    if (existingInternal) {
+      await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      return;
+    }
+    if (spec.url !== undefined && (await supportsAlter(s))) {
+      await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), { action, secrets: secretsOf(spec), hints: HINTS });
+      await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      return;
+    }
+    // The existing stage is external: it holds no files of its own, so replacing it loses nothing.
+    await s.exec(renderCreateStage(spec.name, { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat }, { orReplace: true }), {
+      action,
+      secrets: secretsOf(spec),
+      hints: HINTS,
+    });
+  }
+
+  return {
+    async check(_olds, news) {
+      const inputs = withoutHostKeys(news);
+      return { inputs, failures: validateStageInputs(inputs) };
+    },
+
+    async diff(_id, olds, news) {
+      if (isUnknown(news.name) || news.name !== olds.name) return { changes: true, replaces: ["name"] };
+      const wasInternal = olds.url === undefined || olds.url === null;
+      const isInternal = news.url === undefined || news.url === null;
+      if (wasInternal !== isInternal) return { changes: true, replaces: ["url"], deleteBeforeReplace: true };
+      const alters: string[] = [];
+      for (const k of ["url", "credentials"]) if (containsUnknown(news[k]) || !same(olds[k], news[k])) alters.push(k);
+      const policy = news.onConnectionChange === "recreate" ? "recreate" : "keep";
+      if (!isInternal && policy === "recreate" && connectionChanged(olds, news)) alters.push("connection");
+      if (!isInternal && (typeof olds.connectionName === "string") !== (typeof news.connectionName === "string") && typeof news.connectionName === "string") {
+        alters.push("connection");
+      }
+      const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
+      const other = ["comment", "onConnectionChange", "forceDestroy", "adopt"].some(
+        (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
+      );
+      if (alters.length === 0 && !formatChanged && !other) return { changes: false };
+      if (alters.length > 0 || formatChanged) {
+        const s = await session();
+        if (!(await supportsAlter(s))) {
+          // No ALTER STAGE on this server: an external stage is dropped and created again (it holds no
+          // files of its own); an internal one goes through delete's file check.
+          return { changes: true, replaces: formatChanged ? ["fileFormat", ...alters] : alters, deleteBeforeReplace: true };
+        }
+      }
+      return { changes: true };
+    },
+
+    async create(inputs) {
+      const spec = parseStage(inputs);
+      const s = await session();
+      const action = `create stage ${spec.name}`;
+      try {
+        await s.exec(renderCreateStage(spec.name, { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat }), {
+          action,
+          secrets: secretsOf(spec),
+          hints: HINTS,
+        });
+      } catch (e) {
+        if (!(spec.adopt && isDatabendError(e) && e.serverCode === 2502)) throw e;
+        await adoptExisting(s, spec);
+      }
+      const outs = stageOutputs(spec, capture(spec));
+      if (spec.comment !== undefined || spec.adopt) {
+        try {
+          await setComment(s, spec, action);
+        } catch (e) {
+          throw new ResourceInitError(
+            e instanceof Error ? e.message : String(e),
+            spec.name,
+            { ...outs, comment: undefined },
+          );
+        }
+      }
+      return { id: spec.name, outs };
+    },
+
+    async read(id, props) {
+      const s = await session();
+      const row = await describe(s, id);
+      if (!row) return { id: "" };
+      const state = parseStage(props);
+      const external = String(row.stage_type ?? "") !== "Internal";
+      const serverUrl = external && typeof row.url === "string" ? row.url : undefined;
+      const url =
+        serverUrl === undefined ? undefined : state.url !== undefined && sameUrl(state.url, serverUrl) ? state.url : serverUrl;
+      const next: StageSpec = {
+        ...state,
+        name: id,
+        url,
+        fileFormat: reconcileFileFormat(state.fileFormat, parseJsonColumn(row.file_format_options)),
+        comment: typeof row.comment === "string" && row.comment !== "" ? row.comment : undefined,
+      };
+      if (!external) {
+        next.connection = undefined;
+        next.credentials = undefined;
+      }
+      const outs = stageOutputs(next, external ? (props.capturedConnection as CapturedConnection | undefined) : undefined);
+      const inputs: Props = { ...outs };
+      delete inputs.stateVersion;
+      delete inputs.stageType;
+      delete inputs.capturedConnection;
+      return { id, props: outs, inputs };
+    },
+
+    async update(_id, olds, news) {
+      const prev = parseStage(olds);
+      const spec = parseStage(news);
+      const s = await session();
+      const action = `update stage ${spec.name}`;
+      let captured = olds.capturedConnection as CapturedConnection | undefined;
+      if (spec.url !== undefined) {
+        const recapture = spec.onConnectionChange === "recreate" && connectionChanged(olds, news);
+        const sourceChanged = !same(olds.url, news.url) || !same(olds.credentials, news.credentials);
+        const connectionAdded = !prev.connection && !!spec.connection;
+        if (recapture || sourceChanged || connectionAdded) {
+          await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), { action, secrets: secretsOf(spec), hints: HINTS });
+          captured = capture(spec);
+        }
+      }
+      if (!same(prev.fileFormat, spec.fileFormat)) {
+        await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      }
+      if (!same(prev.comment, spec.comment)) await setComment(s, spec, action);
+      return { outs: stageOutputs(spec, spec.url === undefined ? undefined : captured) };
+    },
+
+    async delete(id, props) {
+      const spec = parseStage(props);
+      const s = await session();
+      if (spec.url === undefined && !spec.forceDestroy) {
+        let files: unknown[] = [];
+        try {
+          files = await s.query(renderListStage(id), { action: `list files of stage ${id}`, hints: HINTS });
+        } catch (e) {
+          if (!(isDatabendError(e) && e.serverCode === 2501)) throw e;
+        }
+        if (files.length > 0) {
+          throw new DatabendError(
+            `delete stage ${id}: the internal stage holds ${files.length} file(s), which DROP STAGE would delete. ` +
+              "Remove them first, or set `forceDestroy: true` on the Stage to drop it with its files",
+            { code: "InvalidInput", retryable: false },
+          );
+        }
+      }
+      await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS });
+    },
+  };
+}
+
+/** URLs are equal up to a trailing `/` on a bare bucket and scheme case. */
+function sameUrl(a: string, b: string): boolean {
+  const norm = (u: string) => u.replace(/^([a-z0-9+]+):\/\//i, (_m, sch: string) => `${sch.toLowerCase()}://`).replace(/\/$/, "");
+  return norm(a) === norm(b);
+}
+

@@ -1,0 +1,88 @@
+import { FILE_FORMATS, isFileFormatType } from "../storage/fileFormats";
+import { StorageParams, StorageType, toSqlPairs } from "../storage/storageSpecs";
+import { ident, literal, optionKey, options } from "./quote";
+
+/** A stage's file format: a named file format, or a type with options. */
+export type FileFormatInput = { formatName: string } | ({ type: string } & Record<string, unknown>);
+
+/** Where an external stage's credentials come from. */
+export type StageSource =
+  | { kind: "connection"; connectionName: string }
+  | { kind: "credentials"; storageType: StorageType; params: StorageParams }
+  | { kind: "none" };
+
+/** `CONNECTION = (...)` for a stage URL, or empty when there is nothing to say. */
+export function renderStageConnection(source: StageSource): string {
+  if (source.kind === "connection") return ` CONNECTION = (CONNECTION_NAME = ${literal(ident(source.connectionName))})`;
+  if (source.kind === "credentials") {
+    const pairs = toSqlPairs(source.storageType, source.params);
+    return pairs.length ? ` CONNECTION = (${options(pairs)})` : "";
+  }
+  return "";
+}
+
+/** `FILE_FORMAT = (...)`. Integers and booleans come from validated typed inputs; text is quoted. */
+export function renderFileFormat(ff: FileFormatInput): string {
+  if ("formatName" in ff) return `FILE_FORMAT = (FORMAT_NAME = ${literal(String(ff.formatName))})`;
+  const type = String(ff.type);
+  if (!isFileFormatType(type)) throw new TypeError(`unknown file format type ${JSON.stringify(type)}`);
+  const parts = [`TYPE = ${literal(type)}`];
+  for (const [key, spec] of Object.entries(FILE_FORMATS[type])) {
+    const v = ff[key];
+    if (v === undefined || v === null) continue;
+    if (spec.type === "integer") {
+      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new TypeError(`${key} must be an integer`);
+      parts.push(`${optionKey(spec.sql)} = ${v}`);
+    } else if (spec.type === "boolean") {
+      if (typeof v !== "boolean") throw new TypeError(`${key} must be a boolean`);
+      parts.push(`${optionKey(spec.sql)} = ${v ? "TRUE" : "FALSE"}`);
+    } else {
+      parts.push(`${optionKey(spec.sql)} = ${literal(String(v))}`);
+    }
+  }
+  return `FILE_FORMAT = (${parts.join(" ")})`;
+}
+
+/** `CREATE STAGE name [URL = '...' CONNECTION = (...)] [FILE_FORMAT = (...)]` (COMMENT is set by ALTER). */
+export function renderCreateStage(
+  name: string,
+  spec: { url?: string; source: StageSource; fileFormat?: FileFormatInput },
+  opts: { orReplace?: boolean } = {},
+): string {
+  let sql = `CREATE ${opts.orReplace ? "OR REPLACE " : ""}STAGE ${ident(name)}`;
+  if (spec.url !== undefined) sql += ` URL = ${literal(spec.url)}${renderStageConnection(spec.source)}`;
+  if (spec.fileFormat) sql += ` ${renderFileFormat(spec.fileFormat)}`;
+  return sql;
+}
+
+/** `ALTER STAGE name SET URL = '...' CONNECTION = (...)`: re-copies credentials (Databend 1.2.867+). */
+export function renderAlterStageUrl(name: string, url: string, source: StageSource): string {
+  return `ALTER STAGE ${ident(name)} SET URL = ${literal(url)}${renderStageConnection(source)}`;
+}
+
+/** `ALTER STAGE name SET FILE_FORMAT = (...)`, or `UNSET FILE_FORMAT` to go back to the default. */
+export function renderAlterStageFileFormat(name: string, ff: FileFormatInput | undefined): string {
+  return ff ? `ALTER STAGE ${ident(name)} SET ${renderFileFormat(ff)}` : `ALTER STAGE ${ident(name)} UNSET FILE_FORMAT`;
+}
+
+/** `ALTER STAGE name SET COMMENT = '...'`, or `UNSET COMMENT`. */
+export function renderAlterStageComment(name: string, comment: string | undefined): string {
+  return comment !== undefined && comment !== ""
+    ? `ALTER STAGE ${ident(name)} SET COMMENT = ${literal(comment)}`
+    : `ALTER STAGE ${ident(name)} UNSET COMMENT`;
+}
+
+/** `DESC STAGE name` (zero rows when the stage does not exist). */
+export function renderDescStage(name: string): string {
+  return `DESC STAGE ${ident(name)}`;
+}
+
+/** `LIST @name`: the files an internal stage holds. */
+export function renderListStage(name: string): string {
+  return `LIST @${ident(name)}`;
+}
+
+/** `DROP STAGE IF EXISTS name`. */
+export function renderDropStage(name: string): string {
+  return `DROP STAGE IF EXISTS ${ident(name)}`;
+}

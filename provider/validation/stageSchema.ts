@@ -1,0 +1,191 @@
+import type { ValidateFunction } from "ajv";
+import type { CheckFailure } from "../errors/ValidationError";
+import { IDENTIFIER_PATTERN, IDENTIFIER_RULE } from "../sql/quote";
+import { FILE_FORMATS, FILE_FORMAT_TYPES, FileFormatType, isFileFormatType } from "../storage/fileFormats";
+import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
+import { STORAGE_SPECS, STORAGE_TYPES, StorageType } from "../storage/storageSpecs";
+import { ajv } from "./ajv";
+import { notAParamOf, paramsSchemaProperties } from "./connectionSchema";
+import { toCheckFailures } from "./failures";
+import { splitUnknowns } from "./unknowns";
+
+const identifier = { type: "string", pattern: IDENTIFIER_PATTERN, description: IDENTIFIER_RULE };
+
+/** Top-level shape of Stage inputs; nested credentials and file format are checked per type below. */
+const stageSchema = {
+  type: "object",
+  properties: {
+    name: identifier,
+    url: { type: "string", minLength: 1 },
+    connectionName: identifier,
+    connectionStorageType: { enum: STORAGE_TYPES },
+    connectionFingerprint: { type: "string" },
+    credentials: { type: "object" },
+    fileFormat: { type: "object" },
+    comment: { type: "string" },
+    onConnectionChange: { enum: ["keep", "recreate"] },
+    forceDestroy: { type: "boolean" },
+    adopt: { type: "boolean" },
+  },
+  required: ["name"],
+  additionalProperties: false,
+};
+
+/** Stage inputs as the SDK names them. */
+const PUBLIC_STAGE_INPUTS = [
+  "name",
+  "url",
+  "connection",
+  "credentials",
+  "fileFormat",
+  "comment",
+  "onConnectionChange",
+  "forceDestroy",
+  "adopt",
+];
+
+const validateStage: ValidateFunction = ajv.compile(stageSchema);
+const credentialValidators = new Map<StorageType, ValidateFunction>();
+const formatValidators = new Map<FileFormatType, ValidateFunction>();
+const validateFormatName = ajv.compile({
+  type: "object",
+  properties: { formatName: { type: "string", minLength: 1 } },
+  required: ["formatName"],
+  additionalProperties: false,
+});
+
+function credentialsValidator(t: StorageType): ValidateFunction {
+  let v = credentialValidators.get(t);
+  if (!v) {
+    const spec = STORAGE_SPECS[t];
+    v = ajv.compile({
+      type: "object",
+      properties: paramsSchemaProperties(spec),
+      additionalProperties: false,
+      dependentRequired: spec.requires,
+    });
+    credentialValidators.set(t, v);
+  }
+  return v;
+}
+
+function formatValidator(t: FileFormatType): ValidateFunction {
+  let v = formatValidators.get(t);
+  if (!v) {
+    const props: Record<string, object> = { type: { const: t } };
+    for (const [key, o] of Object.entries(FILE_FORMATS[t])) {
+      props[key] =
+        o.type === "integer"
+          ? { type: "integer", minimum: 0 }
+          : o.type === "boolean"
+            ? { type: "boolean" }
+            : o.type === "enum"
+              ? { enum: o.values }
+              : { type: "string" };
+    }
+    v = ajv.compile({ type: "object", properties: props, required: ["type"], additionalProperties: false });
+    formatValidators.set(t, v);
+  }
+  return v;
+}
+
+function prefixed(failures: CheckFailure[], prefix: string): CheckFailure[] {
+  return failures.map((f) => ({ ...f, property: f.property ? `${prefix}.${f.property}` : prefix }));
+}
+
+/**
+ * Validates Stage inputs (without `__provider`): shape, URL scheme and trailing `/`, the scheme
+ * against the connection's storage type, `connection` xor `credentials`, credentials per storage
+ * type and file-format options per type. Unknown values (preview) are skipped.
+ */
+export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): CheckFailure[] {
+  const { known, unknown } = splitUnknowns(inputs);
+  const failures: CheckFailure[] = [];
+  if (!validateStage(known)) {
+    failures.push(
+      ...toCheckFailures(
+        validateStage.errors,
+        {
+          notAllowed: () => `is not a Stage input; allowed: ${PUBLIC_STAGE_INPUTS.join(", ")}`,
+          missing: () => "is required",
+        },
+        unknown,
+      ),
+    );
+  }
+  const hasConnection = known.connectionName !== undefined || unknown.has("connectionName");
+  const hasCredentials = known.credentials !== undefined || [...unknown].some((u) => u.startsWith("credentials"));
+  if (hasConnection && hasCredentials) {
+    failures.push({ property: "credentials", reason: "cannot be given together with connection; use one or the other" });
+  }
+  const urlKnown = typeof known.url === "string";
+  if (!urlKnown && !unknown.has("url") && (hasConnection || hasCredentials)) {
+    failures.push({
+      property: "url",
+      reason: "is required when connection or credentials is given (an internal stage has neither)",
+    });
+  }
+  if (urlKnown) {
+    const u = parseStageUrl(known.url as string);
+    if (isUrlProblem(u)) {
+      failures.push({ property: "url", reason: u.reason });
+    } else {
+      const ct = known.connectionStorageType;
+      if (typeof ct === "string" && ct !== u.storageType) {
+        failures.push({
+          property: "url",
+          reason: `has scheme '${u.scheme}' but the connection's storage type is '${ct}'; use a ${STORAGE_SPECS[ct as StorageType]?.scheme ?? ct}:// URL`,
+        });
+      }
+      const creds = known.credentials;
+      if (creds && typeof creds === "object") {
+        const v = credentialsValidator(u.storageType);
+        if (!v(creds)) {
+          failures.push(
+            ...prefixed(
+              toCheckFailures(v.errors, {
+                notAllowed: (p) => notAParamOf(u.storageType, p),
+                missing: () => `is required for storage type '${u.storageType}'`,
+              }),
+              "credentials",
+            ),
+          );
+        }
+      }
+    }
+  }
+  const ff = known.fileFormat as Record<string, unknown> | undefined;
+  if (ff && typeof ff === "object" && ![...unknown].some((u) => u.startsWith("fileFormat"))) {
+    if ("formatName" in ff) {
+      if (!validateFormatName(ff)) {
+        failures.push(
+          ...prefixed(
+            toCheckFailures(validateFormatName.errors, {
+              notAllowed: () => "cannot be combined with formatName (a named file format carries its own options)",
+              missing: () => "is required",
+            }),
+            "fileFormat",
+          ),
+        );
+      }
+    } else if (!isFileFormatType(ff.type)) {
+      failures.push({ property: "fileFormat.type", reason: `must be one of ${FILE_FORMAT_TYPES.join(", ")}` });
+    } else {
+      const t = ff.type;
+      const v = formatValidator(t);
+      if (!v(ff)) {
+        failures.push(
+          ...prefixed(
+            toCheckFailures(v.errors, {
+              notAllowed: () =>
+                `is not an option of file format ${t}; allowed: ${Object.keys(FILE_FORMATS[t]).join(", ") || "none"}`,
+              missing: () => "is required",
+            }),
+            "fileFormat",
+          ),
+        );
+      }
+    }
+  }
+  return failures;
+}

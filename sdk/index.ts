@@ -1,0 +1,33 @@
+/**
+ * pulumi-databend: Databend connections and stages as Pulumi resources.
+ * @packageDocumentation
+ */
+export { Connection } from "./connection";
+export type {
+  ConnectionArgs,
+  ConnectionArgsBase,
+  ConnectionStorageType,
+  S3ConnectionArgs,
+  AzblobConnectionArgs,
+  GcsConnectionArgs,
+  OssConnectionArgs,
+  CosConnectionArgs,
+  ObsConnectionArgs,
+  HfConnectionArgs,
+  WebhdfsConnectionArgs,
+  FsConnectionArgs,
+} from "./connection";
+export { Stage } from "./stage";
+export type {
+  StageArgs,
+  StageCredentials,
+  CapturedConnection,
+  FileFormat,
+  CsvFileFormat,
+  TsvFileFormat,
+  NdjsonFileFormat,
+  ParquetFileFormat,
+  OrcFileFormat,
+  AvroFileFormat,
+  NamedFileFormat,
+} from "./stage";

@@ -1,0 +1,240 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Connection, ConnectionArgs } from "./connection";
+import { providerShim } from "./providerShim";
+
+type In<T> = pulumi.Input<T>;
+
+type ParamsOf<T> = T extends ConnectionArgs ? Omit<T, "storageType" | "name" | "adopt"> : never;
+
+/**
+ * Inline storage parameters for an external stage, as `CREATE STAGE ... CONNECTION = (...)` takes
+ * them: the same camelCase parameters as a {@link Connection} of the URL's storage type. Stored as a
+ * secret.
+ */
+export type StageCredentials = ParamsOf<ConnectionArgs>;
+
+/** Options shared by every typed file format. */
+interface CompressedFormat {
+  /** Compression of staged files. Defaults to `AUTO` where the format supports it. */
+  readonly compression?: "AUTO" | "NONE" | "GZIP" | "BZ2" | "BROTLI" | "ZSTD" | "DEFLATE" | "RAWDEFLATE" | "XZ" | "SNAPPY" | "ZIP";
+}
+
+/** CSV files. */
+export interface CsvFileFormat extends CompressedFormat {
+  readonly type: "CSV";
+  /** Record delimiter. Defaults to `\n`. */
+  readonly recordDelimiter?: string;
+  /** Field delimiter. Defaults to `,`. */
+  readonly fieldDelimiter?: string;
+  /** Quote character. Defaults to `"`. */
+  readonly quote?: string;
+  /** Escape character. */
+  readonly escape?: string;
+  /** Number of header lines to skip. Defaults to `0`. */
+  readonly skipHeader?: number;
+  /** Text for NaN. */
+  readonly nanDisplay?: string;
+  /** Text for NULL. */
+  readonly nullDisplay?: string;
+  /** Fail when a row has the wrong number of columns. Defaults to `true`. */
+  readonly errorOnColumnCountMismatch?: boolean;
+  /** What an empty field becomes. */
+  readonly emptyFieldAs?: "NULL" | "STRING" | "FIELD_DEFAULT";
+  /** Write a header line when unloading. */
+  readonly outputHeader?: boolean;
+  /** Encoding of binary values. */
+  readonly binaryFormat?: "HEX" | "BASE64";
+  /** Trim spaces around fields. */
+  readonly trimSpace?: boolean;
+  /** Treat quoted NULL strings as NULL. */
+  readonly allowQuotedNulls?: boolean;
+}
+
+/** TSV files. */
+export interface TsvFileFormat extends CompressedFormat {
+  readonly type: "TSV";
+  /** Record delimiter. */
+  readonly recordDelimiter?: string;
+  /** Field delimiter. */
+  readonly fieldDelimiter?: string;
+  /** Text for NaN. */
+  readonly nanDisplay?: string;
+  /** Text for NULL. */
+  readonly nullDisplay?: string;
+}
+
+/** Newline-delimited JSON files. */
+export interface NdjsonFileFormat extends CompressedFormat {
+  readonly type: "NDJSON";
+  /** What a missing field becomes. */
+  readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+  /** What a null field becomes. */
+  readonly nullFieldAs?: "NULL" | "FIELD_DEFAULT";
+}
+
+/** Parquet files (Databend's default format). */
+export interface ParquetFileFormat {
+  readonly type: "PARQUET";
+  /** What a missing field becomes. */
+  readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+}
+
+/** ORC files. */
+export interface OrcFileFormat {
+  readonly type: "ORC";
+  /** What a missing field becomes. */
+  readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+}
+
+/** Avro files. */
+export interface AvroFileFormat extends CompressedFormat {
+  readonly type: "AVRO";
+  /** What a missing field becomes. */
+  readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+}
+
+/** A named file format created with CREATE FILE FORMAT; Databend resolves it when the stage is created. */
+export interface NamedFileFormat {
+  /** The file format's name. */
+  readonly formatName: string;
+}
+
+/** A stage's file format: a type with typed options, or a named file format. */
+export type FileFormat =
+  | CsvFileFormat
+  | TsvFileFormat
+  | NdjsonFileFormat
+  | ParquetFileFormat
+  | OrcFileFormat
+  | AvroFileFormat
+  | NamedFileFormat;
+
+/** Arguments of a {@link Stage}. */
+export interface StageArgs {
+  /**
+   * The stage's name in Databend: lowercase letters, digits and underscores, not starting with a
+   * digit. Changing this forces replacement. Defaults to the resource name.
+   */
+  readonly name?: In<string>;
+  /**
+   * The external location, `<scheme>://<bucket>/<path>/` (the path ends in `/`); the scheme must match
+   * the connection's storage type. Absent: an internal stage, whose files Databend stores itself.
+   * Changing it updates the stage in place (ALTER STAGE); adding or removing it forces replacement.
+   */
+  readonly url?: In<string>;
+  /**
+   * The connection whose parameters the stage copies when it is created. Later changes to the
+   * connection do not reach the stage (Databend copies, it does not link); see `onConnectionChange`.
+   * Not together with `credentials`.
+   */
+  readonly connection?: Connection;
+  /** Inline storage parameters instead of a connection. Not together with `connection`. Stored as a secret. */
+  readonly credentials?: In<StageCredentials>;
+  /** File format of staged files. Changing it updates the stage in place. Defaults to Databend's (Parquet). */
+  readonly fileFormat?: In<FileFormat>;
+  /** A comment, set with ALTER STAGE after creation (CREATE STAGE ignores COMMENT). */
+  readonly comment?: In<string>;
+  /**
+   * What a change to the connection (new parameters, or a new connection name) does to the stage:
+   * `keep` leaves the stage's copy as it is and warns that it is older than the connection; `recreate`
+   * re-copies with `ALTER STAGE ... SET URL = ... CONNECTION = (CONNECTION_NAME = ...)`, or by dropping
+   * and creating the external stage on servers older than 1.2.867. Defaults to `keep`.
+   */
+  readonly onConnectionChange?: In<"keep" | "recreate">;
+  /** Allow deleting or replacing an internal stage that still holds files (they are deleted). Defaults to `false`. */
+  readonly forceDestroy?: In<boolean>;
+  /**
+   * Take over a stage of the same name that already exists in Databend. An existing internal stage
+   * is never replaced. Defaults to `false`.
+   */
+  readonly adopt?: In<boolean>;
+}
+
+/** What a stage copied from its connection. */
+export interface CapturedConnection {
+  /** The connection's name. */
+  readonly name: string;
+  /** Its storage type. */
+  readonly storageType: string;
+  /** Its fingerprint at capture time. */
+  readonly fingerprint: string;
+  /** When the copy was taken (ISO 8601). */
+  readonly capturedAt: string;
+}
+
+const provider = providerShim("stage");
+
+/**
+ * A Databend STAGE: an internal stage, or an external one on a URL with a connection (or inline
+ * credentials).
+ *
+ * Databend copies the connection's parameters into the stage when it is created. This resource
+ * mirrors that: a later change to the connection (or its replacement, or its deletion) never updates,
+ * replaces or deletes the stage; the stage shows as unchanged and Pulumi prints a warning that its
+ * copy is older than the connection, with the way to re-capture.
+ *
+ * @example
+ * ```ts
+ * const stage = new Stage("my_s3_stage", {
+ *   url: "s3://databend-toronto/",
+ *   connection: toronto,
+ * });
+ * ```
+ */
+export class Stage extends pulumi.dynamic.Resource {
+  /** The stage's name in Databend. */
+  declare readonly name: pulumi.Output<string>;
+  /** The URL of an external stage; undefined for an internal one. */
+  declare readonly url: pulumi.Output<string | undefined>;
+  /** `External` or `Internal`. */
+  declare readonly stageType: pulumi.Output<"External" | "Internal">;
+  /** What the stage copied from its connection, and when; undefined without a connection. */
+  declare readonly capturedConnection: pulumi.Output<CapturedConnection | undefined>;
+  /** True when the connection has changed since the stage copied it. */
+  readonly connectionDrift: pulumi.Output<boolean>;
+
+  constructor(resourceName: string, args: StageArgs, opts?: pulumi.CustomResourceOptions) {
+    const connection = args.connection;
+    const props: Record<string, pulumi.Input<unknown> | undefined> = {
+      name: args.name ?? resourceName,
+      url: args.url,
+      connectionName: connection?.name,
+      connectionStorageType: connection?.storageType,
+      connectionFingerprint: connection?.fingerprint,
+      credentials: args.credentials === undefined ? undefined : pulumi.secret(args.credentials),
+      fileFormat: args.fileFormat,
+      comment: args.comment,
+      onConnectionChange: args.onConnectionChange,
+      forceDestroy: args.forceDestroy,
+      adopt: args.adopt,
+      stageType: undefined,
+      capturedConnection: undefined,
+      stateVersion: undefined,
+    };
+    for (const [key, value] of Object.entries(args as unknown as Record<string, unknown>)) {
+      // Unknown keys go through so check() names them at preview time.
+      if (!(key in props) && key !== "connection" && value !== undefined) props[key] = value as pulumi.Input<unknown>;
+    }
+    super(provider, resourceName, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials"] }, "databend", "Stage");
+
+    if (!connection) {
+      this.connectionDrift = pulumi.output(false);
+      return;
+    }
+    this.connectionDrift = pulumi
+      .all([this.capturedConnection, connection.fingerprint, connection.name])
+      .apply(([cap, fp, name]) => !!cap && (cap.fingerprint !== fp || cap.name !== name));
+    pulumi
+      .all([this.capturedConnection, connection.fingerprint, connection.name, this.urn, args.onConnectionChange, this.name])
+      .apply(([cap, fp, name, urn, policy, stageName]) => {
+        if (!cap || (cap.fingerprint === fp && cap.name === name) || policy === "recreate") return;
+        const what = cap.name !== name ? `the stage now refers to connection '${name}'` : `connection '${name}' has changed`;
+        pulumi.log.warn(
+          `stage '${stageName}' holds a copy of connection '${cap.name}' taken at ${cap.capturedAt}, and ${what} since. ` +
+            "Databend does not pass connection changes on to existing stages, so the stage still uses the old parameters. " +
+            `To re-capture, run \`pulumi up --replace '${urn}'\`, or set onConnectionChange: "recreate" on the stage.`,
+          this,
+        );
+      });
+  }
+}

@@ -1,0 +1,51 @@
+// End-to-end test program. Config `resources` is a JSON array of
+//   { kind: "Trivial" | "Connection" | "Stage" | "StageAccessRole", name, args, opts? }
+// where any value may be {"$secret": "key"} (taken from the secret config object `secrets`) or
+// {"$ref": "name"} (another resource of this program). Every resource is exported by name.
+"use strict";
+const pulumi = require("@pulumi/pulumi");
+const databend = require("pulumi-databend");
+
+const cfg = new pulumi.Config();
+const specs = cfg.getObject("resources") || [];
+const secrets = cfg.getSecretObject("secrets") || pulumi.secret({});
+const built = {};
+
+function resolve(v) {
+  if (Array.isArray(v)) return v.map(resolve);
+  if (v && typeof v === "object") {
+    if (typeof v.$secret === "string") return secrets.apply((s) => s[v.$secret]);
+    if (typeof v.$ref === "string") {
+      if (!built[v.$ref]) throw new Error(`unknown $ref ${v.$ref}`);
+      return built[v.$ref];
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+  }
+  return v;
+}
+
+const trivialProvider = {
+  async create(inputs) {
+    return { id: `trivial-${inputs.value}`, outs: { value: inputs.value } };
+  },
+};
+class Trivial extends pulumi.dynamic.Resource {
+  constructor(name, args, opts) {
+    super(trivialProvider, name, { value: args.value }, opts, "test", "Trivial");
+  }
+}
+
+const kinds = {
+  Trivial,
+  Connection: databend.Connection,
+  Stage: databend.Stage,
+  StageAccessRole: databend.aws && databend.aws.StageAccessRole,
+};
+
+for (const spec of specs) {
+  const Kind = kinds[spec.kind];
+  if (!Kind) throw new Error(`unknown kind ${spec.kind}`);
+  const opts = resolve(spec.opts || {});
+  built[spec.name] = new Kind(spec.name, resolve(spec.args || {}), opts);
+  exports[spec.name] = built[spec.name];
+}

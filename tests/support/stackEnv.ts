@@ -1,0 +1,29 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Directory of the project's toolchain (`.tools/bin/pulumi`, `node`, ...). */
+export const TOOLS_DIR = path.join(ROOT, ".tools");
+
+/**
+ * The local stack's environment, parsed from `.stack/env` (written by `npm run stack:start`):
+ * DATABEND_DSN, DATABEND_BRIDGE_URL, AWS_* and PATH with the toolchain first.
+ */
+export function stackEnv(): Record<string, string> {
+  const file = path.join(ROOT, ".stack", "env");
+  if (!fs.existsSync(file)) {
+    throw new Error("the local stack is not running: run `npm run stack:start` (or `npm test`)");
+  }
+  const env: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const key = m[1] as string;
+    let value = (m[2] as string).replace(/^'([^']*)'/, "$1");
+    value = value.replace(/"\$PATH"$/, process.env.PATH ?? "");
+    env[key] = value;
+  }
+  return env;
+}

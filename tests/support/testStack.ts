@@ -1,0 +1,221 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { EngineEvent, OpsByName, opsByName } from "./engineEvents";
+import { ROOT, TOOLS_DIR, stackEnv } from "./stackEnv";
+
+const run = promisify(execFile);
+
+/** How a {@link TestStack} drives the engine. */
+export type Driver = "cli" | "automation";
+
+/** Options of a {@link TestStack}. */
+export interface TestStackOptions {
+  /** Program folder, relative to the repository root. Defaults to `tests/e2e/programs/spec`. */
+  program?: string;
+  /** `cli` runs `pulumi` as a person would; `automation` uses the Automation API. Defaults to `cli`. */
+  driver?: Driver;
+  /** Where the provider gets the DSN: stack config `databend:dsn` (secret) or `DATABEND_DSN`. */
+  dsnVia?: "config" | "env";
+}
+
+/** What one engine operation produced. */
+export interface OpResult {
+  /** Engine events, in order. */
+  events: EngineEvent[];
+  /** Step ops per resource name. */
+  ops: OpsByName;
+  /** Everything the command printed (CLI) or streamed (Automation API). */
+  output: string;
+  /** Whether it succeeded. */
+  ok: boolean;
+}
+
+/**
+ * A throwaway Pulumi stack against the local stack: its own `file://` backend and PULUMI_HOME in a
+ * temp folder, a passphrase, no update checks and no plugin downloads. One per test file or test.
+ */
+export class TestStack {
+  readonly name = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+  readonly dir: string;
+  readonly programDir: string;
+  readonly driver: Driver;
+  private readonly env: Record<string, string>;
+  private readonly outputs: string[] = [];
+  private automationStack?: import("@pulumi/pulumi/automation").Stack;
+
+  constructor(private readonly opts: TestStackOptions = {}) {
+    this.driver = opts.driver ?? "cli";
+    this.programDir = path.join(ROOT, opts.program ?? "tests/e2e/programs/spec");
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-e2e-"));
+    const stack = stackEnv();
+    this.env = {
+      ...(process.env as Record<string, string>),
+      ...stack,
+      PULUMI_HOME: path.join(this.dir, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      // Enables the CLI's `--event-log` flag, which the Automation API also relies on.
+      PULUMI_DEBUG_COMMANDS: "true",
+    };
+    if ((opts.dsnVia ?? "config") === "config") delete this.env.DATABEND_DSN;
+    fs.mkdirSync(path.join(this.dir, "state"), { recursive: true });
+  }
+
+  /** Creates the stack and, by default, sets `databend:dsn` as a secret. */
+  async init(): Promise<this> {
+    if (this.driver === "cli") {
+      await this.cli(["stack", "init"]);
+    } else {
+      const auto = await import("@pulumi/pulumi/automation");
+      const pulumiCommand = await auto.PulumiCommand.get({ root: TOOLS_DIR, skipVersionCheck: false });
+      const ws = await auto.LocalWorkspace.create({
+        workDir: this.programDir,
+        pulumiHome: this.env.PULUMI_HOME,
+        envVars: this.env,
+        pulumiCommand,
+      });
+      this.automationStack = await auto.Stack.create(this.name, ws);
+    }
+    if ((this.opts.dsnVia ?? "config") === "config") {
+      await this.setConfig("databend:dsn", stackEnv().DATABEND_DSN as string, true);
+    }
+    return this;
+  }
+
+  /** Sets a config value (JSON-encodes non-strings). */
+  async setConfig(key: string, value: unknown, secret = false): Promise<void> {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (this.automationStack) {
+      await this.automationStack.setConfig(key, { value: text, secret });
+    } else {
+      if (text.startsWith("-")) throw new Error("config values starting with - are not supported");
+      await this.cli(["config", "set", ...(secret ? ["--secret"] : ["--plaintext"]), key, text]);
+    }
+  }
+
+  /** `pulumi up`. */
+  up(): Promise<OpResult> {
+    return this.op("up");
+  }
+
+  /** `pulumi preview`; with `expectNoChanges`, fails if anything would change. */
+  preview(opts: { expectNoChanges?: boolean } = {}): Promise<OpResult> {
+    return this.op("preview", opts.expectNoChanges);
+  }
+
+  /** `pulumi refresh`. */
+  refresh(): Promise<OpResult> {
+    return this.op("refresh");
+  }
+
+  /** `pulumi destroy`. */
+  destroy(): Promise<OpResult> {
+    return this.op("destroy");
+  }
+
+  /** Stack outputs as plain values (secrets decrypted). */
+  async stackOutputs(): Promise<Record<string, unknown>> {
+    if (this.automationStack) {
+      const outs = await this.automationStack.outputs();
+      return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.value]));
+    }
+    const { stdout } = await this.cli(["stack", "output", "--json", "--show-secrets"]);
+    return JSON.parse(stdout) as Record<string, unknown>;
+  }
+
+  /** The exported deployment (state) as text, secrets left encrypted. */
+  async exportState(): Promise<string> {
+    const { stdout } = await this.cli(["stack", "export"]);
+    return stdout;
+  }
+
+  /** Everything every command printed so far (for secret scans). */
+  allOutput(): string {
+    return this.outputs.join("\n");
+  }
+
+  /** Destroys what is left, removes the stack and the temp folder. */
+  async cleanup(): Promise<void> {
+    try {
+      await this.op("destroy");
+      await this.cli(["stack", "rm", "--yes", "--force"]).catch(() => undefined);
+    } finally {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      fs.rmSync(path.join(this.programDir, `Pulumi.${this.name}.yaml`), { force: true });
+    }
+  }
+
+  private async op(kind: "up" | "preview" | "refresh" | "destroy", expectNoChanges = false): Promise<OpResult> {
+    return this.automationStack ? this.autoOp(kind, expectNoChanges) : this.cliOp(kind, expectNoChanges);
+  }
+
+  private async cliOp(kind: string, expectNoChanges: boolean): Promise<OpResult> {
+    const eventLog = path.join(this.dir, `events-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
+    const args = [kind, "--event-log", eventLog, "--diff"];
+    if (kind !== "preview") args.push("--yes", "--skip-preview");
+    if (expectNoChanges) args.push("--expect-no-changes");
+    let output = "";
+    let ok = true;
+    try {
+      const r = await this.cli(args);
+      output = r.stdout + r.stderr;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      output = (err.stdout ?? "") + (err.stderr ?? "");
+      ok = false;
+    }
+    const events = fs.existsSync(eventLog)
+      ? fs
+          .readFileSync(eventLog, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as EngineEvent)
+      : [];
+    return { events, ops: opsByName(events), output, ok };
+  }
+
+  private async autoOp(kind: string, expectNoChanges: boolean): Promise<OpResult> {
+    const s = this.automationStack as import("@pulumi/pulumi/automation").Stack;
+    const events: EngineEvent[] = [];
+    let output = "";
+    const common = {
+      onEvent: (e: unknown) => events.push(e as EngineEvent),
+      onOutput: (o: string) => (output += o),
+      diff: true,
+    };
+    let ok = true;
+    try {
+      if (kind === "up") await s.up(common);
+      else if (kind === "preview") await s.preview({ ...common, expectNoChanges });
+      else if (kind === "refresh") await s.refresh({ ...common, yes: true } as never);
+      else await s.destroy(common);
+    } catch (e) {
+      ok = false;
+      output += `\n${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.outputs.push(output);
+    return { events, ops: opsByName(events), output, ok };
+  }
+
+  /** Runs `pulumi <args>` in the program folder for this stack. */
+  async cli(args: string[]): Promise<{ stdout: string; stderr: string }> {
+    const full = [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"];
+    try {
+      const r = await run(path.join(TOOLS_DIR, "bin", "pulumi"), full, {
+        env: this.env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      this.outputs.push(r.stdout, r.stderr);
+      return r;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      this.outputs.push(err.stdout ?? "", err.stderr ?? "");
+      throw e;
+    }
+  }
+}
