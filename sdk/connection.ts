@@ -208,9 +208,7 @@ export class Connection extends pulumi.dynamic.Resource {
     }
     const planned = pulumi
       .all([storageType, given] as const)
-      .apply(([t, values]) =>
-        isStorageType(t) ? connectionFingerprint(t, values as StorageParams) : "",
-      );
+      .apply(([t, values]) => (isStorageType(t) ? connectionFingerprint(t, values as StorageParams) : ""));
     props.fingerprint = pulumi.unsecret(planned);
     super(provider, resourceName, props, withSecretOutputs(opts), "databend", "Connection");
     this.fingerprint = pulumi.all([this.urn, pulumi.unsecret(planned)]).apply(([, fp]) => fp);

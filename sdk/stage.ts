@@ -16,7 +16,8 @@ export type StageCredentials = ParamsOf<ConnectionArgs>;
 /** Options shared by every typed file format. */
 interface CompressedFormat {
   /** Compression of staged files. Defaults to `AUTO` where the format supports it. */
-  readonly compression?: "AUTO" | "NONE" | "GZIP" | "BZ2" | "BROTLI" | "ZSTD" | "DEFLATE" | "RAWDEFLATE" | "XZ" | "SNAPPY" | "ZIP";
+  readonly compression?:
+    "AUTO" | "NONE" | "GZIP" | "BZ2" | "BROTLI" | "ZSTD" | "DEFLATE" | "RAWDEFLATE" | "XZ" | "SNAPPY" | "ZIP";
 }
 
 /** CSV files. */
@@ -213,9 +214,17 @@ export class Stage extends pulumi.dynamic.Resource {
     };
     for (const [key, value] of Object.entries(args as unknown as Record<string, unknown>)) {
       // Unknown keys go through so check() names them at preview time.
-      if (!(key in props) && key !== "connection" && value !== undefined) props[key] = value as pulumi.Input<unknown>;
+      if (!(key in props) && key !== "connection" && value !== undefined)
+        props[key] = value as pulumi.Input<unknown>;
     }
-    super(provider, resourceName, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials"] }, "databend", "Stage");
+    super(
+      provider,
+      resourceName,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials"] },
+      "databend",
+      "Stage",
+    );
 
     if (!connection) {
       this.connectionDrift = pulumi.output(false);
@@ -225,10 +234,20 @@ export class Stage extends pulumi.dynamic.Resource {
       .all([this.capturedConnection, connection.fingerprint, connection.name])
       .apply(([cap, fp, name]) => !!cap && (cap.fingerprint !== fp || cap.name !== name));
     pulumi
-      .all([this.capturedConnection, connection.fingerprint, connection.name, this.urn, args.onConnectionChange, this.name])
+      .all([
+        this.capturedConnection,
+        connection.fingerprint,
+        connection.name,
+        this.urn,
+        args.onConnectionChange,
+        this.name,
+      ])
       .apply(([cap, fp, name, urn, policy, stageName]) => {
         if (!cap || (cap.fingerprint === fp && cap.name === name) || policy === "recreate") return;
-        const what = cap.name !== name ? `the stage now refers to connection '${name}'` : `connection '${name}' has changed`;
+        const what =
+          cap.name !== name
+            ? `the stage now refers to connection '${name}'`
+            : `connection '${name}' has changed`;
         pulumi.log.warn(
           `stage '${stageName}' holds a copy of connection '${cap.name}' taken at ${cap.capturedAt}, and ${what} since. ` +
             "Databend does not pass connection changes on to existing stages, so the stage still uses the old parameters. " +

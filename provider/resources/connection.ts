@@ -14,7 +14,7 @@ import {
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { Props, ResourceHandlers, STATE_VERSION, withoutHostKeys } from "./handlers";
+import { Props, ResourceHandlers, STATE_VERSION, compact, withoutHostKeys } from "./handlers";
 
 /** Connection inputs after `check`. */
 export interface ConnectionInputs {
@@ -52,13 +52,13 @@ export function parseConnection(props: Props): ConnectionInputs {
 
 /** The outputs (state) of a connection. Secret parameters are re-marked secret by the host. */
 export function connectionOutputs(c: ConnectionInputs): Props {
-  return {
+  return compact({
     name: c.name,
     storageType: c.storageType,
     ...c.params,
     fingerprint: connectionFingerprint(c.storageType, c.params),
     stateVersion: STATE_VERSION,
-  };
+  });
 }
 
 function secretsOf(c: ConnectionInputs): string[] {
@@ -128,7 +128,10 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
       const s = await session();
       let row: Record<string, unknown> | undefined;
       try {
-        const rows = await s.query(renderDescConnection(id), { action: `read connection ${id}`, hints: HINTS });
+        const rows = await s.query(renderDescConnection(id), {
+          action: `read connection ${id}`,
+          hints: HINTS,
+        });
         row = rows[0];
       } catch (e) {
         if (isDatabendError(e) && e.serverCode === 2510) return { id: "" };
@@ -172,4 +175,3 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
     },
   };
 }
-

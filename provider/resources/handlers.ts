@@ -48,3 +48,22 @@ export function withoutHostKeys(props: Props): Props {
 
 /** Version of the state layout written by this provider; older layouts are migrated on read. */
 export const STATE_VERSION = 1;
+
+/**
+ * A copy of `props` without `undefined` values (at any depth): hosts serialize properties to
+ * protobuf structs, which have no `undefined`.
+ */
+export function compact(props: Props): Props {
+  const out: Props = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
+    out[k] = compactValue(v);
+  }
+  return out;
+}
+
+function compactValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(compactValue);
+  if (v !== null && typeof v === "object") return compact(v as Props);
+  return v;
+}

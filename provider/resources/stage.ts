@@ -18,7 +18,7 @@ import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { Props, ResourceHandlers, STATE_VERSION, withoutHostKeys } from "./handlers";
+import { Props, ResourceHandlers, STATE_VERSION, compact, withoutHostKeys } from "./handlers";
 
 /** The first Databend version with ALTER STAGE (and so in-place URL, credential and format changes). */
 export const ALTER_STAGE_SINCE = "1.2.867";
@@ -75,8 +75,12 @@ export function parseStage(props: Props): StageSpec {
     name: String(p.name),
     url: typeof p.url === "string" ? p.url : undefined,
     connection,
-    credentials: p.credentials && typeof p.credentials === "object" ? (p.credentials as Record<string, unknown>) : undefined,
-    fileFormat: p.fileFormat && typeof p.fileFormat === "object" ? (p.fileFormat as FileFormatInput) : undefined,
+    credentials:
+      p.credentials && typeof p.credentials === "object"
+        ? (p.credentials as Record<string, unknown>)
+        : undefined,
+    fileFormat:
+      p.fileFormat && typeof p.fileFormat === "object" ? (p.fileFormat as FileFormatInput) : undefined,
     comment: typeof p.comment === "string" && p.comment !== "" ? p.comment : undefined,
     onConnectionChange: p.onConnectionChange === "recreate" ? "recreate" : "keep",
     forceDestroy: p.forceDestroy === true,
@@ -88,7 +92,12 @@ function sourceOf(s: StageSpec): StageSource {
   if (s.connection) return { kind: "connection", connectionName: s.connection.name };
   if (s.credentials && s.url) {
     const u = parseStageUrl(s.url);
-    if (!isUrlProblem(u)) return { kind: "credentials", storageType: u.storageType, params: pickParams(u.storageType, s.credentials) };
+    if (!isUrlProblem(u))
+      return {
+        kind: "credentials",
+        storageType: u.storageType,
+        params: pickParams(u.storageType, s.credentials),
+      };
   }
   return { kind: "none" };
 }
@@ -110,7 +119,7 @@ function capture(s: StageSpec): CapturedConnection | undefined {
 
 /** The outputs (state) of a stage. `credentials` is re-marked secret by the host. */
 export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefined): Props {
-  return {
+  return compact({
     name: s.name,
     url: s.url,
     stageType: s.url === undefined ? "Internal" : "External",
@@ -125,7 +134,7 @@ export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefi
     adopt: s.adopt,
     capturedConnection: captured,
     stateVersion: STATE_VERSION,
-  };
+  });
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -169,7 +178,10 @@ function normEnum(v: unknown): string {
  * Compares the file format the user set with the server's `file_format_options` (which lists every
  * option with its default) and returns the format as the server has it, in the user's terms.
  */
-export function reconcileFileFormat(mine: FileFormatInput | undefined, server: Record<string, unknown>): FileFormatInput | undefined {
+export function reconcileFileFormat(
+  mine: FileFormatInput | undefined,
+  server: Record<string, unknown>,
+): FileFormatInput | undefined {
   if (!mine || "formatName" in mine) return mine; // a named format is resolved by the server: nothing to compare
   const serverType = String(server.type ?? "").toUpperCase();
   if (!isFileFormatType(serverType)) return mine;
@@ -250,16 +262,27 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       return;
     }
     if (spec.url !== undefined && (await supportsAlter(s))) {
-      await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), { action, secrets: secretsOf(spec), hints: HINTS });
+      await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {
+        action,
+        secrets: secretsOf(spec),
+        hints: HINTS,
+      });
       await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
       return;
     }
     // The existing stage is external: it holds no files of its own, so replacing it loses nothing.
-    await s.exec(renderCreateStage(spec.name, { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat }, { orReplace: true }), {
-      action,
-      secrets: secretsOf(spec),
-      hints: HINTS,
-    });
+    await s.exec(
+      renderCreateStage(
+        spec.name,
+        { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat },
+        { orReplace: true },
+      ),
+      {
+        action,
+        secrets: secretsOf(spec),
+        hints: HINTS,
+      },
+    );
   }
 
   return {
@@ -274,10 +297,15 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const isInternal = news.url === undefined || news.url === null;
       if (wasInternal !== isInternal) return { changes: true, replaces: ["url"], deleteBeforeReplace: true };
       const alters: string[] = [];
-      for (const k of ["url", "credentials"]) if (containsUnknown(news[k]) || !same(olds[k], news[k])) alters.push(k);
+      for (const k of ["url", "credentials"])
+        if (containsUnknown(news[k]) || !same(olds[k], news[k])) alters.push(k);
       const policy = news.onConnectionChange === "recreate" ? "recreate" : "keep";
       if (!isInternal && policy === "recreate" && connectionChanged(olds, news)) alters.push("connection");
-      if (!isInternal && (typeof olds.connectionName === "string") !== (typeof news.connectionName === "string") && typeof news.connectionName === "string") {
+      if (
+        !isInternal &&
+        (typeof olds.connectionName === "string") !== (typeof news.connectionName === "string") &&
+        typeof news.connectionName === "string"
+      ) {
         alters.push("connection");
       }
       const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
@@ -290,7 +318,11 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         if (!(await supportsAlter(s))) {
           // No ALTER STAGE on this server: an external stage is dropped and created again (it holds no
           // files of its own); an internal one goes through delete's file check.
-          return { changes: true, replaces: formatChanged ? ["fileFormat", ...alters] : alters, deleteBeforeReplace: true };
+          return {
+            changes: true,
+            replaces: formatChanged ? ["fileFormat", ...alters] : alters,
+            deleteBeforeReplace: true,
+          };
         }
       }
       return { changes: true };
@@ -301,11 +333,18 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const s = await session();
       const action = `create stage ${spec.name}`;
       try {
-        await s.exec(renderCreateStage(spec.name, { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat }), {
-          action,
-          secrets: secretsOf(spec),
-          hints: HINTS,
-        });
+        await s.exec(
+          renderCreateStage(spec.name, {
+            url: spec.url,
+            source: sourceOf(spec),
+            fileFormat: spec.fileFormat,
+          }),
+          {
+            action,
+            secrets: secretsOf(spec),
+            hints: HINTS,
+          },
+        );
       } catch (e) {
         if (!(spec.adopt && isDatabendError(e) && e.serverCode === 2502)) throw e;
         await adoptExisting(s, spec);
@@ -315,11 +354,10 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         try {
           await setComment(s, spec, action);
         } catch (e) {
-          throw new ResourceInitError(
-            e instanceof Error ? e.message : String(e),
-            spec.name,
-            { ...outs, comment: undefined },
-          );
+          throw new ResourceInitError(e instanceof Error ? e.message : String(e), spec.name, {
+            ...outs,
+            comment: undefined,
+          });
         }
       }
       return { id: spec.name, outs };
@@ -333,7 +371,11 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const external = String(row.stage_type ?? "") !== "Internal";
       const serverUrl = external && typeof row.url === "string" ? row.url : undefined;
       const url =
-        serverUrl === undefined ? undefined : state.url !== undefined && sameUrl(state.url, serverUrl) ? state.url : serverUrl;
+        serverUrl === undefined
+          ? undefined
+          : state.url !== undefined && sameUrl(state.url, serverUrl)
+            ? state.url
+            : serverUrl;
       const next: StageSpec = {
         ...state,
         name: id,
@@ -345,7 +387,10 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         next.connection = undefined;
         next.credentials = undefined;
       }
-      const outs = stageOutputs(next, external ? (props.capturedConnection as CapturedConnection | undefined) : undefined);
+      const outs = stageOutputs(
+        next,
+        external ? (props.capturedConnection as CapturedConnection | undefined) : undefined,
+      );
       const inputs: Props = { ...outs };
       delete inputs.stateVersion;
       delete inputs.stageType;
@@ -364,7 +409,11 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         const sourceChanged = !same(olds.url, news.url) || !same(olds.credentials, news.credentials);
         const connectionAdded = !prev.connection && !!spec.connection;
         if (recapture || sourceChanged || connectionAdded) {
-          await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), { action, secrets: secretsOf(spec), hints: HINTS });
+          await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {
+            action,
+            secrets: secretsOf(spec),
+            hints: HINTS,
+          });
           captured = capture(spec);
         }
       }
@@ -400,7 +449,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
 
 /** URLs are equal up to a trailing `/` on a bare bucket and scheme case. */
 function sameUrl(a: string, b: string): boolean {
-  const norm = (u: string) => u.replace(/^([a-z0-9+]+):\/\//i, (_m, sch: string) => `${sch.toLowerCase()}://`).replace(/\/$/, "");
+  const norm = (u: string) =>
+    u.replace(/^([a-z0-9+]+):\/\//i, (_m, sch: string) => `${sch.toLowerCase()}://`).replace(/\/$/, "");
   return norm(a) === norm(b);
 }
-

@@ -13,7 +13,8 @@ export type StageSource =
 
 /** `CONNECTION = (...)` for a stage URL, or empty when there is nothing to say. */
 export function renderStageConnection(source: StageSource): string {
-  if (source.kind === "connection") return ` CONNECTION = (CONNECTION_NAME = ${literal(ident(source.connectionName))})`;
+  if (source.kind === "connection")
+    return ` CONNECTION = (CONNECTION_NAME = ${literal(ident(source.connectionName))})`;
   if (source.kind === "credentials") {
     const pairs = toSqlPairs(source.storageType, source.params);
     return pairs.length ? ` CONNECTION = (${options(pairs)})` : "";
@@ -31,7 +32,8 @@ export function renderFileFormat(ff: FileFormatInput): string {
     const v = ff[key];
     if (v === undefined || v === null) continue;
     if (spec.type === "integer") {
-      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new TypeError(`${key} must be an integer`);
+      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+        throw new TypeError(`${key} must be an integer`);
       parts.push(`${optionKey(spec.sql)} = ${v}`);
     } else if (spec.type === "boolean") {
       if (typeof v !== "boolean") throw new TypeError(`${key} must be a boolean`);
@@ -62,7 +64,9 @@ export function renderAlterStageUrl(name: string, url: string, source: StageSour
 
 /** `ALTER STAGE name SET FILE_FORMAT = (...)`, or `UNSET FILE_FORMAT` to go back to the default. */
 export function renderAlterStageFileFormat(name: string, ff: FileFormatInput | undefined): string {
-  return ff ? `ALTER STAGE ${ident(name)} SET ${renderFileFormat(ff)}` : `ALTER STAGE ${ident(name)} UNSET FILE_FORMAT`;
+  return ff
+    ? `ALTER STAGE ${ident(name)} SET ${renderFileFormat(ff)}`
+    : `ALTER STAGE ${ident(name)} UNSET FILE_FORMAT`;
 }
 
 /** `ALTER STAGE name SET COMMENT = '...'`, or `UNSET COMMENT`. */

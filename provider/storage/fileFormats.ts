@@ -64,7 +64,8 @@ const formats = {
 export type FileFormatType = keyof typeof formats;
 
 /** Options per file format type. */
-export const FILE_FORMATS: Readonly<Record<FileFormatType, Readonly<Record<string, FormatOptionSpec>>>> = formats;
+export const FILE_FORMATS: Readonly<Record<FileFormatType, Readonly<Record<string, FormatOptionSpec>>>> =
+  formats;
 
 /** File format types in a stable order. */
 export const FILE_FORMAT_TYPES = Object.keys(formats) as FileFormatType[];

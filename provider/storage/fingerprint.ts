@@ -9,5 +9,9 @@ import { STORAGE_SPECS, StorageParams, StorageType } from "./storageSpecs";
 export function connectionFingerprint(storageType: StorageType, params: StorageParams): string {
   const known = Object.keys(STORAGE_SPECS[storageType].params).filter((k) => params[k] !== undefined);
   const canonical = JSON.stringify([storageType, known.sort().map((k) => [k, String(params[k])])]);
-  return createHash("sha256").update("pulumi-databend/connection/v1\n").update(canonical).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update("pulumi-databend/connection/v1\n")
+    .update(canonical)
+    .digest("hex")
+    .slice(0, 16);
 }

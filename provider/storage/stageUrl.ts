@@ -21,14 +21,17 @@ const SCHEMES = STORAGE_TYPES.map((t) => STORAGE_SPECS[t].scheme);
  */
 export function parseStageUrl(url: string): StageUrl | StageUrlProblem {
   const m = /^([A-Za-z][A-Za-z0-9+]*):\/\/([^/?#]*)(\/[^?#]*)?$/.exec(url);
-  if (!m) return { reason: `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES.join(", ")}` };
+  if (!m)
+    return { reason: `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES.join(", ")}` };
   const scheme = (m[1] as string).toLowerCase();
   const storageType = storageTypeForScheme(scheme);
   if (!storageType) return { reason: `has unknown scheme '${scheme}'; allowed: ${SCHEMES.join(", ")}` };
   const bucket = m[2] ?? "";
   const path = m[3] ?? "/";
-  if (scheme !== "fs" && bucket === "") return { reason: "must name a bucket (or container) after the scheme" };
-  if (!path.endsWith("/")) return { reason: `path must end with '/' (Databend requires it for stages): ${url}/` };
+  if (scheme !== "fs" && bucket === "")
+    return { reason: "must name a bucket (or container) after the scheme" };
+  if (!path.endsWith("/"))
+    return { reason: `path must end with '/' (Databend requires it for stages): ${url}/` };
   return { scheme, storageType, bucket, path };
 }
 

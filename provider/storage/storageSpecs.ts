@@ -87,7 +87,12 @@ const specs = {
         type: "boolean",
         doc: "Use virtual-host-style bucket addressing.",
       },
-      masterKey: { sql: "master_key", secret: true, type: "string", doc: "Client-side encryption master key." },
+      masterKey: {
+        sql: "master_key",
+        secret: true,
+        type: "string",
+        doc: "Client-side encryption master key.",
+      },
     },
     required: [],
     requires: {

@@ -1,7 +1,13 @@
 import type { ValidateFunction } from "ajv";
 import type { CheckFailure } from "../errors/ValidationError";
 import { IDENTIFIER_PATTERN, IDENTIFIER_RULE } from "../sql/quote";
-import { STORAGE_SPECS, STORAGE_TYPES, StorageSpec, StorageType, isStorageType } from "../storage/storageSpecs";
+import {
+  STORAGE_SPECS,
+  STORAGE_TYPES,
+  StorageSpec,
+  StorageType,
+  isStorageType,
+} from "../storage/storageSpecs";
 import { ajv } from "./ajv";
 import { toCheckFailures } from "./failures";
 import { splitUnknowns } from "./unknowns";

@@ -61,7 +61,10 @@ export function toCheckFailures(
         };
         break;
       case "const":
-        f = { property: at, reason: `must be ${String((e.params as { allowedValue: unknown }).allowedValue)}` };
+        f = {
+          property: at,
+          reason: `must be ${String((e.params as { allowedValue: unknown }).allowedValue)}`,
+        };
         break;
       case "type":
         f = { property: at, reason: `must be a ${String((e.params as { type: string }).type)}` };

@@ -114,9 +114,13 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
     );
   }
   const hasConnection = known.connectionName !== undefined || unknown.has("connectionName");
-  const hasCredentials = known.credentials !== undefined || [...unknown].some((u) => u.startsWith("credentials"));
+  const hasCredentials =
+    known.credentials !== undefined || [...unknown].some((u) => u.startsWith("credentials"));
   if (hasConnection && hasCredentials) {
-    failures.push({ property: "credentials", reason: "cannot be given together with connection; use one or the other" });
+    failures.push({
+      property: "credentials",
+      reason: "cannot be given together with connection; use one or the other",
+    });
   }
   const urlKnown = typeof known.url === "string";
   if (!urlKnown && !unknown.has("url") && (hasConnection || hasCredentials)) {
@@ -161,7 +165,8 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
         failures.push(
           ...prefixed(
             toCheckFailures(validateFormatName.errors, {
-              notAllowed: () => "cannot be combined with formatName (a named file format carries its own options)",
+              notAllowed: () =>
+                "cannot be combined with formatName (a named file format carries its own options)",
               missing: () => "is required",
             }),
             "fileFormat",
@@ -169,7 +174,10 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
         );
       }
     } else if (!isFileFormatType(ff.type)) {
-      failures.push({ property: "fileFormat.type", reason: `must be one of ${FILE_FORMAT_TYPES.join(", ")}` });
+      failures.push({
+        property: "fileFormat.type",
+        reason: `must be one of ${FILE_FORMAT_TYPES.join(", ")}`,
+      });
     } else {
       const t = ff.type;
       const v = formatValidator(t);

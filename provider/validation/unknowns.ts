@@ -10,7 +10,10 @@ export function isUnknown(v: unknown): boolean {
  * Splits `obj` into its known part and the set of (dotted) paths that are unknown, so that schemas
  * validate what is known and no failure is reported for what is not known yet.
  */
-export function splitUnknowns(obj: Readonly<Record<string, unknown>>, prefix = ""): {
+export function splitUnknowns(
+  obj: Readonly<Record<string, unknown>>,
+  prefix = "",
+): {
   known: Record<string, unknown>;
   unknown: Set<string>;
 } {

@@ -45,7 +45,9 @@ describe.each<Driver>(["cli", "automation"])("the real Pulumi engine (%s)", (dri
 describe("the local Databend endpoint, through databend-driver", () => {
   let conn: DriverConn;
   beforeAll(async () => {
-    const { Client } = require("databend-driver") as { Client: new (dsn: string) => { getConn(): Promise<DriverConn> } };
+    const { Client } = require("databend-driver") as {
+      Client: new (dsn: string) => { getConn(): Promise<DriverConn> };
+    };
     conn = await new Client(stackEnv().DATABEND_DSN as string).getConn();
   });
   afterAll(async () => {

@@ -43,7 +43,8 @@ export function opsByName(events: readonly EngineEvent[]): OpsByName {
 export function primaryOp(ops: OpsByName, name: string): string {
   const list = ops[name];
   if (!list || list.length === 0) return "absent";
-  if (list.some((o) => o === "replace" || o === "create-replacement" || o === "delete-replaced")) return "replace";
+  if (list.some((o) => o === "replace" || o === "create-replacement" || o === "delete-replaced"))
+    return "replace";
   return list[list.length - 1] as string;
 }
 

@@ -9,7 +9,9 @@ import { ROOT } from "./stackEnv";
 export default async function globalSetup(): Promise<void> {
   for (const f of [".stack/env", ".tools/bin/pulumi", "dist/provider/index.js"]) {
     if (!fs.existsSync(path.join(ROOT, f))) {
-      throw new Error(`e2e: ${f} is missing; run \`npm test\` (or \`npm run bootstrap && npm run stack:start\`)`);
+      throw new Error(
+        `e2e: ${f} is missing; run \`npm test\` (or \`npm run bootstrap && npm run stack:start\`)`,
+      );
     }
   }
 }

@@ -150,7 +150,10 @@ export class TestStack {
     }
   }
 
-  private async op(kind: "up" | "preview" | "refresh" | "destroy", expectNoChanges = false): Promise<OpResult> {
+  private async op(
+    kind: "up" | "preview" | "refresh" | "destroy",
+    expectNoChanges = false,
+  ): Promise<OpResult> {
     return this.automationStack ? this.autoOp(kind, expectNoChanges) : this.cliOp(kind, expectNoChanges);
   }
 
@@ -159,7 +162,7 @@ export class TestStack {
     const args = [kind, "--event-log", eventLog, "--diff"];
     if (kind !== "preview") args.push("--yes", "--skip-preview");
     if (expectNoChanges) args.push("--expect-no-changes");
-    let output = "";
+    let output: string;
     let ok = true;
     try {
       const r = await this.cli(args);

@@ -1,0 +1,39 @@
+// Helpers for scripts/demo, using the local stack's environment (.stack/env):
+//   seed-bucket NAME      create an S3 bucket on the local AWS endpoint with one small CSV file
+//   show CONN STAGE       print SHOW CONNECTIONS, DESC STAGE and LIST @STAGE through databend-driver
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const [cmd, ...args] = process.argv.slice(2);
+
+function table(rows) {
+  if (rows.length === 0) return "(no rows)";
+  const cols = Object.keys(rows[0]);
+  const cell = (v) =>
+    v === null || v === undefined ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return rows.map((r) => cols.map((c) => `${c}: ${cell(r[c])}`).join("\n  ")).join("\n---\n  ");
+}
+
+if (cmd === "seed-bucket") {
+  const { S3Client, CreateBucketCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: args[0] }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: args[0], Key: "cities.csv", Body: "toronto,2794356\nmontreal,1762949\n" }),
+  );
+  console.log(`local S3: bucket ${args[0]} with cities.csv`);
+} else if (cmd === "show") {
+  const { Client } = require("databend-driver");
+  const conn = await new Client(process.env.DATABEND_DSN).getConn();
+  const show = async (sql) => {
+    const rows = (await conn.queryAll(sql)).map((r) => r.data());
+    console.log(`> ${sql}\n  ${table(rows)}\n`);
+  };
+  await show("SHOW CONNECTIONS");
+  await show(`DESC STAGE ${args[1]}`);
+  await show(`LIST @${args[1]}`);
+  await conn.close();
+} else {
+  console.error("usage: demo-support.mjs seed-bucket NAME | show CONN STAGE");
+  process.exit(2);
+}
