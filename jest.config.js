@@ -11,13 +11,14 @@ const common = {
 };
 
 module.exports = {
+  // End-to-end tests drive the real engine; unit tests finish in milliseconds either way.
+  testTimeout: 600000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
     {
       ...common,
       displayName: "e2e",
       testMatch: ["<rootDir>/tests/e2e/**/*.e2e.test.ts"],
-      testTimeout: 600000,
       globalSetup: "<rootDir>/tests/support/globalSetup.ts",
     },
   ],

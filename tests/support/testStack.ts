@@ -124,7 +124,8 @@ export class TestStack {
       const outs = await this.automationStack.outputs();
       return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.value]));
     }
-    const { stdout } = await this.cli(["stack", "output", "--json", "--show-secrets"]);
+    // Not recorded in allOutput(): --show-secrets is the test reading values back, not Pulumi leaking them.
+    const { stdout } = await this.cli(["stack", "output", "--json", "--show-secrets"], false);
     return JSON.parse(stdout) as Record<string, unknown>;
   }
 
@@ -132,6 +133,16 @@ export class TestStack {
   async exportState(): Promise<string> {
     const { stdout } = await this.cli(["stack", "export"]);
     return stdout;
+  }
+
+  /** Names of the resources recorded in the stack's state (the stack resource excluded). */
+  async resourceNames(): Promise<string[]> {
+    const state = JSON.parse(await this.exportState()) as {
+      deployment: { resources?: { urn: string; type: string }[] };
+    };
+    return (state.deployment.resources ?? [])
+      .filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
+      .map((r) => r.urn.split("::").pop() as string);
   }
 
   /** Everything every command printed so far (for secret scans). */
@@ -206,18 +217,18 @@ export class TestStack {
   }
 
   /** Runs `pulumi <args>` in the program folder for this stack. */
-  async cli(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  async cli(args: string[], record = true): Promise<{ stdout: string; stderr: string }> {
     const full = [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"];
     try {
       const r = await run(path.join(TOOLS_DIR, "bin", "pulumi"), full, {
         env: this.env,
         maxBuffer: 64 * 1024 * 1024,
       });
-      this.outputs.push(r.stdout, r.stderr);
+      if (record) this.outputs.push(r.stdout, r.stderr);
       return r;
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
-      this.outputs.push(err.stdout ?? "", err.stderr ?? "");
+      if (record) this.outputs.push(err.stdout ?? "", err.stderr ?? "");
       throw e;
     }
   }

@@ -1,7 +1,8 @@
 // End-to-end test program. Config `resources` is a JSON array of
 //   { kind: "Trivial" | "Connection" | "Stage" | "StageAccessRole", name, args, opts? }
 // where any value may be {"$secret": "key"} (taken from the secret config object `secrets`) or
-// {"$ref": "name"} (another resource of this program). Every resource is exported by name.
+// {"$ref": "name"} (another resource of this program; with "$out": "prop", that resource's output
+// `prop`). Every resource is exported by name.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const databend = require("pulumi-databend");
@@ -17,7 +18,7 @@ function resolve(v) {
     if (typeof v.$secret === "string") return secrets.apply((s) => s[v.$secret]);
     if (typeof v.$ref === "string") {
       if (!built[v.$ref]) throw new Error(`unknown $ref ${v.$ref}`);
-      return built[v.$ref];
+      return typeof v.$out === "string" ? built[v.$ref][v.$out] : built[v.$ref];
     }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
   }
