@@ -60,6 +60,11 @@ const HINTS: Record<number, string> = {
   4000: "Databend rejected the stage's URL or storage parameters",
 };
 
+/** Stage settings with their defaults written in, so that state and inputs compare equal. */
+export function withDefaults(props: Props): Props {
+  return { onConnectionChange: "keep", forceDestroy: false, adopt: false, ...withoutHostKeys(props) };
+}
+
 /** Parses checked inputs (or prior outputs) into a {@link StageSpec}. */
 export function parseStage(props: Props): StageSpec {
   const p = withoutHostKeys(props);
@@ -288,10 +293,13 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
   return {
     async check(_olds, news) {
       const inputs = withoutHostKeys(news);
-      return { inputs, failures: validateStageInputs(inputs) };
+      const failures = validateStageInputs(inputs);
+      return { inputs: withDefaults(inputs), failures };
     },
 
-    async diff(_id, olds, news) {
+    async diff(_id, rawOlds, rawNews) {
+      const olds = withDefaults(rawOlds);
+      const news = withDefaults(rawNews);
       if (isUnknown(news.name) || news.name !== olds.name) return { changes: true, replaces: ["name"] };
       const wasInternal = olds.url === undefined || olds.url === null;
       const isInternal = news.url === undefined || news.url === null;

@@ -11,7 +11,9 @@ export function maskSecrets(text: string, secrets: Iterable<string | undefined>)
   for (const s of secrets) {
     if (typeof s !== "string" || s.length < 3) continue;
     forms.add(s);
-    forms.add(s.replace(/\\/g, "\\\\").replace(/'/g, "''"));
+    const backslashed = s.replace(/\\/g, "\\\\");
+    forms.add(backslashed.replace(/'/g, "''"));
+    forms.add(backslashed.replace(/'/g, "\\'")); // as literal() renders it
     forms.add(encodeURIComponent(s));
   }
   // Longest first, so that a secret containing another is masked whole.
@@ -22,18 +24,39 @@ export function maskSecrets(text: string, secrets: Iterable<string | undefined>)
   return out;
 }
 
+/**
+ * Splits a `scheme://user:password@host/...` DSN around its password. The user info ends at the last
+ * `@` before the query string, as URL parsers read it, so a raw `@` inside a password is kept.
+ */
+function splitDsn(dsn: string): { head: string; password: string; tail: string } | undefined {
+  const scheme = /^[a-z+]+:\/\//i.exec(dsn);
+  if (!scheme) return undefined;
+  const rest = dsn.slice(scheme[0].length);
+  const query = rest.indexOf("?");
+  const at = (query < 0 ? rest : rest.slice(0, query)).lastIndexOf("@");
+  if (at < 0) return undefined;
+  const colon = rest.indexOf(":");
+  if (colon < 0 || colon > at) return undefined;
+  return {
+    head: scheme[0] + rest.slice(0, colon + 1),
+    password: rest.slice(colon + 1, at),
+    tail: rest.slice(at),
+  };
+}
+
 /** Masks the password of a `databend://user:password@host/...` DSN, keeping the rest readable. */
 export function maskDsn(dsn: string): string {
-  return dsn.replace(/^([a-z+]+:\/\/[^:/@]*:)([^@]*)@/i, (_m, head: string) => `${head}${MASK}@`);
+  const parts = splitDsn(dsn);
+  return parts && parts.password ? `${parts.head}${MASK}${parts.tail}` : dsn;
 }
 
 /** Extracts the (decoded) password of a DSN, so it can be masked wherever it might appear. */
 export function dsnPassword(dsn: string): string | undefined {
-  const m = /^[a-z+]+:\/\/[^:/@]*:([^@]*)@/i.exec(dsn);
-  if (!m || !m[1]) return undefined;
+  const password = splitDsn(dsn)?.password;
+  if (!password) return undefined;
   try {
-    return decodeURIComponent(m[1]);
+    return decodeURIComponent(password);
   } catch {
-    return m[1];
+    return password;
   }
 }

@@ -17,7 +17,8 @@ export function maskLikeDatabend(value: string): string {
  */
 export function maskedMatches(plain: string, masked: string): boolean {
   if (masked === plain || masked === maskLikeDatabend(plain)) return true;
-  const old = /^\*+(.*)$/.exec(masked);
-  if (old) return old[1] === "" || plain.endsWith(old[1] ?? "");
+  // Before 1.2.919: six stars and the last three characters.
+  const old = /^\*{6}(.*)$/.exec(masked);
+  if (old) return plain.endsWith(old[1] ?? "");
   return false;
 }

@@ -61,6 +61,7 @@ function credentialsValidator(t: StorageType): ValidateFunction {
     v = ajv.compile({
       type: "object",
       properties: paramsSchemaProperties(spec),
+      required: spec.required,
       additionalProperties: false,
       dependentRequired: spec.requires,
     });
@@ -147,10 +148,14 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
         if (!v(creds)) {
           failures.push(
             ...prefixed(
-              toCheckFailures(v.errors, {
-                notAllowed: (p) => notAParamOf(u.storageType, p),
-                missing: () => `is required for storage type '${u.storageType}'`,
-              }),
+              toCheckFailures(
+                v.errors,
+                {
+                  notAllowed: (p) => notAParamOf(u.storageType, p),
+                  missing: () => `is required for storage type '${u.storageType}'`,
+                },
+                new Set([...unknown].filter((p) => p.startsWith("credentials.")).map((p) => p.slice(12))),
+              ),
               "credentials",
             ),
           );

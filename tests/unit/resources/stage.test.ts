@@ -1,0 +1,872 @@
+import { isDatabendError } from "../../../provider/errors/DatabendError";
+import type { Props } from "../../../provider/resources/handlers";
+import { ALTER_STAGE_SINCE, reconcileFileFormat, stageHandlers } from "../../../provider/resources/stage";
+import { connectionFingerprint } from "../../../provider/storage/fingerprint";
+import { UNKNOWN } from "../../../provider/validation/unknowns";
+import { FakeSession, noSession } from "../../helpers/fakeSession";
+
+const FP_OLD = connectionFingerprint("s3", { accessKeyId: "AKIAOLD", secretAccessKey: "old-secret" });
+const FP_NEW = connectionFingerprint("s3", { accessKeyId: "AKIAOLD", secretAccessKey: "rotated-secret" });
+const NEW_SERVER = "1.2.900";
+const OLD_SERVER = "1.2.800";
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** Inputs of the seed stage `my_s3_stage` on connection `toronto`, as the SDK sends them. */
+function s3Stage(extra: Props = {}): Props {
+  return {
+    name: "my_s3_stage",
+    url: "s3://databend-toronto/",
+    connectionName: "toronto",
+    connectionStorageType: "s3",
+    connectionFingerprint: FP_OLD,
+    ...extra,
+  };
+}
+
+function internalStage(extra: Props = {}): Props {
+  return { name: "raw", ...extra };
+}
+
+/**
+ * `inputs` with the optional inputs spelled out at their defaults. The state stores these defaults, and
+ * diff compares them with absent inputs as a change (see the failing test "reports no change when the
+ * optional inputs are left out"), so tests about other behaviour pass them explicitly.
+ */
+function settled(inputs: Props): Props {
+  return { onConnectionChange: "keep", forceDestroy: false, adopt: false, ...inputs };
+}
+
+/** The state after a successful create of `inputs` on a current server. */
+async function created(inputs: Props): Promise<Props> {
+  const { outs } = await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(inputs);
+  return outs;
+}
+
+/** Parquet defaults as `system.stages.file_format_options` lists them. */
+const PARQUET_DEFAULTS = {
+  compression: "Zstd",
+  missing_field_as: "Error",
+  null_if: [],
+  type: "Parquet",
+  use_logic_type: true,
+};
+
+/** CSV as the server lists it (every option, with its default) for `{type: CSV, fieldDelimiter: "|", skipHeader: 1}`. */
+const CSV_SERVER = {
+  allow_quoted_nulls: false,
+  binary_format: "Hex",
+  compression: "None",
+  empty_field_as: "Null",
+  encoding: "utf-8",
+  error_on_column_count_mismatch: true,
+  escape: "",
+  field_delimiter: "|",
+  geometry_format: "Wkt",
+  nan_display: "NaN",
+  null_display: "\\N",
+  output_header: false,
+  quote: '"',
+  record_delimiter: "\n",
+  skip_header: 1,
+  trim_space: false,
+  type: "Csv",
+};
+
+/** A `DESC STAGE` row in the 13-column layout (1.2.870 and later). */
+function externalRow(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "my_s3_stage",
+    stage_type: "External",
+    storage_type: "s3",
+    url: "s3://databend-toronto/",
+    endpoint: "https://s3.amazonaws.com",
+    has_credentials: true,
+    has_encryption_key: false,
+    storage_params: JSON.stringify({
+      access_key_id: "***",
+      bucket: "databend-toronto",
+      endpoint_url: "https://s3.amazonaws.com",
+      region: "us-east-2",
+      root: "/",
+      secret_access_key: "ol***et",
+      type: "S3",
+    }),
+    file_format_options: JSON.stringify(PARQUET_DEFAULTS),
+    creator: "'root'@'%'",
+    created_on: "2026-01-20 10:00:00.000000",
+    comment: "",
+    owner: "account_admin",
+    ...over,
+  };
+}
+
+function internalRow(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return externalRow({
+    name: "raw",
+    stage_type: "Internal",
+    storage_type: null,
+    url: null,
+    endpoint: null,
+    has_credentials: false,
+    storage_params: null,
+    ...over,
+  });
+}
+
+/** A `DESC STAGE` row in the 9-column layout of servers before 1.2.870. */
+function oldLayoutRow(): Record<string, unknown> {
+  return {
+    name: "my_s3_stage",
+    stage_type: "External",
+    stage_params: 'StageParams { storage: S3(StorageS3Config { bucket: "databend-toronto", .. }) }',
+    file_format_options: "Parquet(ParquetFileFormatParams { .. })",
+    number_of_files: null,
+    creator: "'root'@'%'",
+    created_on: "2025-11-01 10:00:00.000000",
+    comment: "",
+    owner: "account_admin",
+  };
+}
+
+describe("stage check", () => {
+  it("returns the inputs without host keys and no failures for valid inputs", async () => {
+    const r = await stageHandlers(noSession()).check({}, { ...s3Stage(), __provider: "serialized" });
+    expect(r).toEqual({
+      inputs: { ...s3Stage(), onConnectionChange: "keep", forceDestroy: false, adopt: false },
+      failures: [],
+    });
+  });
+
+  it("returns failures without touching the database", async () => {
+    const r = await stageHandlers(noSession()).check({}, s3Stage({ url: "gcs://databend-toronto/" }));
+    expect(r.failures).toEqual([expect.objectContaining({ property: "url" })]);
+  });
+});
+
+describe("stage create", () => {
+  it("creates an internal stage with a bare CREATE STAGE", async () => {
+    const db = new FakeSession(NEW_SERVER);
+    const r = await stageHandlers(db.factory()).create(internalStage());
+    expect(db.statements).toEqual(["CREATE STAGE raw"]);
+    expect(r.id).toBe("raw");
+    expect(r.outs).toMatchObject({ name: "raw", stageType: "Internal", stateVersion: 1 });
+    expect(r.outs.capturedConnection).toBeUndefined();
+  });
+
+  it("creates an external stage with CONNECTION_NAME and captures the connection", async () => {
+    const before = new Date().toISOString();
+    const db = new FakeSession(NEW_SERVER);
+    const r = await stageHandlers(db.factory()).create(s3Stage());
+    expect(db.statements).toEqual([
+      "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+    expect(r.outs).toMatchObject({
+      name: "my_s3_stage",
+      url: "s3://databend-toronto/",
+      stageType: "External",
+      connectionName: "toronto",
+      connectionStorageType: "s3",
+      connectionFingerprint: FP_OLD,
+      onConnectionChange: "keep",
+      forceDestroy: false,
+      capturedConnection: {
+        name: "toronto",
+        storageType: "s3",
+        fingerprint: FP_OLD,
+        capturedAt: expect.stringMatching(ISO_TIME),
+      },
+    });
+    const captured = r.outs.capturedConnection as { capturedAt: string };
+    expect(captured.capturedAt >= before).toBe(true);
+  });
+
+  it("creates with a file format", async () => {
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).create(
+      internalStage({ fileFormat: { type: "CSV", fieldDelimiter: "|", skipHeader: 1 } }),
+    );
+    expect(db.statements).toEqual([
+      "CREATE STAGE raw FILE_FORMAT = (TYPE = 'CSV' FIELD_DELIMITER = '|' SKIP_HEADER = 1)",
+    ]);
+  });
+
+  it("creates with inline credentials and tells the session which values are secret", async () => {
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).create({
+      name: "landing",
+      url: "s3://bucket/in/",
+      credentials: { accessKeyId: "AKIA", secretAccessKey: "in-line-secret" },
+    });
+    expect(db.statements).toEqual([
+      "CREATE STAGE landing URL = 's3://bucket/in/' CONNECTION = (ACCESS_KEY_ID = 'AKIA' SECRET_ACCESS_KEY = 'in-line-secret')",
+    ]);
+    expect(db.log[0]?.ctx.secrets).toEqual(["in-line-secret"]);
+  });
+
+  it("sets a comment with ALTER STAGE after CREATE STAGE, which ignores COMMENT", async () => {
+    const db = new FakeSession(NEW_SERVER);
+    const r = await stageHandlers(db.factory()).create(internalStage({ comment: "landing zone" }));
+    expect(db.statements).toEqual(["CREATE STAGE raw", "ALTER STAGE raw SET COMMENT = 'landing zone'"]);
+    expect(r.outs.comment).toBe("landing zone");
+  });
+
+  it("records a created stage whose comment could not be set, so it is not orphaned", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(
+      /^ALTER STAGE/,
+      1063,
+      "Permission denied: privilege [Alter] is required",
+    );
+    const err = (await stageHandlers(db.factory())
+      .create(internalStage({ comment: "landing zone" }))
+      .catch((e: unknown) => e)) as { name: string; id: string; properties: Props };
+    expect(err.name).toBe("ResourceInitError");
+    expect(err.id).toBe("raw");
+    expect(err.properties).toMatchObject({ name: "raw", stageType: "Internal", comment: undefined });
+  });
+
+  it("fails on an existing stage (2502) and names `adopt: true`", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.");
+    const err = await stageHandlers(db.factory())
+      .create(s3Stage())
+      .catch((e: unknown) => e);
+    expect(isDatabendError(err)).toBe(true);
+    expect(err).toMatchObject({ serverCode: 2502, code: "AlreadyExists" });
+    expect((err as Error).message).toContain("`adopt: true`");
+    expect(db.statements).toHaveLength(1);
+  });
+
+  it("explains a missing connection (2510 wrapped in 4000)", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(
+      /^CREATE STAGE/,
+      4000,
+      "invalid input parameter (fail to get connection_name toronto: UnknownConnection. Code: 2510, Text = " +
+        "Connection 'toronto' does not exist.\nNotFound when get.)",
+    );
+    await expect(stageHandlers(db.factory()).create(s3Stage())).rejects.toThrow(
+      /create the Connection first/,
+    );
+  });
+});
+
+describe("stage create with adopt", () => {
+  const exists = (db: FakeSession): FakeSession =>
+    db.fail(/^CREATE STAGE/, 2502, "Stage 'x' already exists.", { times: 1 });
+
+  it("takes over an existing external stage with ALTER STAGE on a current server", async () => {
+    const db = exists(new FakeSession(NEW_SERVER)).respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).create(s3Stage({ adopt: true }));
+    expect(db.statements).toEqual([
+      "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      "DESC STAGE my_s3_stage",
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      "ALTER STAGE my_s3_stage UNSET FILE_FORMAT",
+      "ALTER STAGE my_s3_stage UNSET COMMENT",
+    ]);
+    expect(r.outs.capturedConnection).toMatchObject({ name: "toronto", fingerprint: FP_OLD });
+  });
+
+  it("replaces an existing external stage with CREATE OR REPLACE where ALTER STAGE is missing", async () => {
+    const db = exists(new FakeSession("1.2.866")).respond(/^DESC STAGE/, [externalRow()]);
+    await stageHandlers(db.factory()).create(s3Stage({ adopt: true }));
+    expect(db.statements.slice(0, 3)).toEqual([
+      "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      "DESC STAGE my_s3_stage",
+      "CREATE OR REPLACE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+  });
+
+  it("never replaces an existing internal stage when an external one is wanted", async () => {
+    const db = exists(new FakeSession(NEW_SERVER)).respond(/^DESC STAGE/, [
+      internalRow({ name: "my_s3_stage" }),
+    ]);
+    await expect(stageHandlers(db.factory()).create(s3Stage({ adopt: true }))).rejects.toThrow(
+      /the existing stage is internal and may hold files/,
+    );
+    expect(db.statements).toEqual([
+      "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      "DESC STAGE my_s3_stage",
+    ]);
+  });
+
+  it("adopts an existing internal stage in place, never with CREATE OR REPLACE", async () => {
+    const db = exists(new FakeSession(NEW_SERVER)).respond(/^DESC STAGE/, [internalRow()]);
+    await stageHandlers(db.factory()).create(
+      internalStage({ adopt: true, fileFormat: { type: "NDJSON" }, comment: "mine" }),
+    );
+    expect(db.statements).toEqual([
+      "CREATE STAGE raw FILE_FORMAT = (TYPE = 'NDJSON')",
+      "DESC STAGE raw",
+      "ALTER STAGE raw SET FILE_FORMAT = (TYPE = 'NDJSON')",
+      "ALTER STAGE raw SET COMMENT = 'mine'",
+    ]);
+  });
+
+  it("refuses a server with the pre-1.2.870 DESC layout before changing anything", async () => {
+    const db = exists(new FakeSession("1.2.800")).respond(/^DESC STAGE/, [oldLayoutRow()]);
+    await expect(stageHandlers(db.factory()).create(s3Stage({ adopt: true }))).rejects.toThrow(
+      /1\.2\.800.*1\.2\.870/,
+    );
+    expect(db.statements).toHaveLength(2);
+  });
+});
+
+describe("stage diff", () => {
+  it("reports no change when nothing changed", async () => {
+    const olds = await created(s3Stage());
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(s3Stage()))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  // Bug: stageOutputs (resources/stage.ts:123-125) stores the defaults onConnectionChange "keep",
+  // forceDestroy false and adopt false; diff (stage.ts:284-286) then compares them with the absent inputs
+  // of a program that leaves them out, so every preview shows the stage as an update instead of same.
+  it("reports no change when the optional inputs are left out", async () => {
+    const olds = await created(s3Stage());
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, s3Stage())).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it.each<[string, Props]>([
+    ["changes", s3Stage({ name: "other_stage" })],
+    ["is not known yet", s3Stage({ name: UNKNOWN })],
+  ])("replaces the stage when its name %s", async (_what, news) => {
+    const olds = await created(s3Stage());
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
+      changes: true,
+      replaces: ["name"],
+    });
+  });
+
+  it.each<[string, Props, Props]>([
+    ["internal becomes external", internalStage(), internalStage({ url: "s3://b/" })],
+    ["external becomes internal", s3Stage(), { name: "my_s3_stage" }],
+  ])("replaces the stage, deleting first, when %s", async (_what, before, after) => {
+    const olds = await created(before);
+    await expect(stageHandlers(noSession()).diff("x", olds, settled(after))).resolves.toEqual({
+      changes: true,
+      replaces: ["url"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  describe("with onConnectionChange keep (the default)", () => {
+    it.each<[string, Props]>([
+      ["the connection's parameters change", s3Stage({ connectionFingerprint: FP_NEW })],
+      [
+        "the connection is replaced under another name",
+        s3Stage({ connectionName: "toronto_v2", connectionFingerprint: FP_NEW }),
+      ],
+      ["the connection's fingerprint is not known yet", s3Stage({ connectionFingerprint: UNKNOWN })],
+    ])("shows the stage as unchanged when %s", async (_what, news) => {
+      const olds = await created(s3Stage());
+      await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
+        changes: false,
+      });
+    });
+  });
+
+  describe("with onConnectionChange recreate", () => {
+    const recreate = (extra: Props = {}): Props => s3Stage({ onConnectionChange: "recreate", ...extra });
+
+    it("shows no change while the connection is the one captured", async () => {
+      const olds = await created(recreate());
+      await expect(
+        stageHandlers(noSession()).diff("my_s3_stage", olds, settled(recreate())),
+      ).resolves.toEqual({ changes: false });
+    });
+
+    it.each<[string, Props]>([
+      ["parameters change", recreate({ connectionFingerprint: FP_NEW })],
+      ["name changes", recreate({ connectionName: "toronto_v2" })],
+      ["fingerprint is not known yet", recreate({ connectionFingerprint: UNKNOWN })],
+    ])("updates in place on a server with ALTER STAGE when the connection's %s", async (_what, news) => {
+      const olds = await created(recreate());
+      const db = new FakeSession(NEW_SERVER);
+      await expect(stageHandlers(db.factory()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
+        changes: true,
+      });
+      expect(db.statements).toEqual([]);
+    });
+
+    it(`replaces, deleting first, on a server older than ${ALTER_STAGE_SINCE}`, async () => {
+      const olds = await created(recreate());
+      const db = new FakeSession(OLD_SERVER);
+      await expect(
+        stageHandlers(db.factory()).diff(
+          "my_s3_stage",
+          olds,
+          settled(recreate({ connectionFingerprint: FP_NEW })),
+        ),
+      ).resolves.toEqual({
+        changes: true,
+        replaces: ["connection"],
+        deleteBeforeReplace: true,
+      });
+    });
+
+    it("compares with the captured copy, so switching from keep re-captures an older change", async () => {
+      const state = await created(s3Stage());
+      // The connection changed while the policy was keep, and the comment changed: update keeps the old copy.
+      const { outs } = await stageHandlers(new FakeSession(NEW_SERVER).factory()).update(
+        "my_s3_stage",
+        state,
+        s3Stage({ connectionFingerprint: FP_NEW, comment: "c" }),
+      );
+      expect(outs.capturedConnection).toMatchObject({ fingerprint: FP_OLD });
+      await expect(
+        stageHandlers(noSession()).diff(
+          "my_s3_stage",
+          outs,
+          settled(s3Stage({ connectionFingerprint: FP_NEW, comment: "c" })),
+        ),
+      ).resolves.toEqual({ changes: false });
+      const db = new FakeSession(NEW_SERVER);
+      const after = await stageHandlers(db.factory()).update(
+        "my_s3_stage",
+        outs,
+        settled(s3Stage({ connectionFingerprint: FP_NEW, comment: "c", onConnectionChange: "recreate" })),
+      );
+      expect(db.statements).toEqual([
+        "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      ]);
+      expect(after.outs.capturedConnection).toMatchObject({ fingerprint: FP_NEW });
+    });
+  });
+
+  it.each<[string, Props, string[]]>([
+    ["the URL", s3Stage({ url: "s3://databend-toronto/v2/" }), ["url"]],
+    ["the file format", s3Stage({ fileFormat: { type: "CSV" } }), ["fileFormat"]],
+  ])("updates %s in place where ALTER STAGE exists, else replaces", async (_what, news, replaces) => {
+    const olds = await created(s3Stage());
+    await expect(
+      stageHandlers(new FakeSession(NEW_SERVER).factory()).diff("my_s3_stage", olds, settled(news)),
+    ).resolves.toEqual({
+      changes: true,
+    });
+    await expect(
+      stageHandlers(new FakeSession(OLD_SERVER).factory()).diff("my_s3_stage", olds, settled(news)),
+    ).resolves.toEqual({
+      changes: true,
+      replaces,
+      deleteBeforeReplace: true,
+    });
+  });
+
+  it.each<[string, Props]>([
+    ["the comment", s3Stage({ comment: "new" })],
+    ["forceDestroy", s3Stage({ forceDestroy: true })],
+    ["the policy", s3Stage({ onConnectionChange: "recreate" })],
+    ["a comment that is not known yet", s3Stage({ comment: UNKNOWN })],
+  ])("updates %s without asking the server", async (_what, news) => {
+    const olds = await created(s3Stage());
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
+      changes: true,
+    });
+  });
+
+  it("treats a file format that is not known yet as a change", async () => {
+    const olds = await created(s3Stage({ fileFormat: { type: "CSV" } }));
+    await expect(
+      stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+        "my_s3_stage",
+        olds,
+        settled(s3Stage({ fileFormat: { type: UNKNOWN } })),
+      ),
+    ).resolves.toEqual({ changes: true });
+  });
+
+  it("treats an equal file format in another key order as no change", async () => {
+    const olds = await created(s3Stage({ fileFormat: { type: "CSV", skipHeader: 1, fieldDelimiter: "|" } }));
+    const news = s3Stage({ fileFormat: { fieldDelimiter: "|", skipHeader: 1, type: "CSV" } });
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
+      changes: false,
+    });
+  });
+});
+
+describe("stage update", () => {
+  it("re-captures with ALTER STAGE SET URL and CONNECTION_NAME when the connection changed (recreate)", async () => {
+    const olds = await created(s3Stage({ onConnectionChange: "recreate" }));
+    const db = new FakeSession(NEW_SERVER);
+    const { outs } = await stageHandlers(db.factory()).update(
+      "my_s3_stage",
+      olds,
+      s3Stage({ onConnectionChange: "recreate", connectionFingerprint: FP_NEW }),
+    );
+    expect(db.statements).toEqual([
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+    expect(outs.capturedConnection).toMatchObject({
+      name: "toronto",
+      fingerprint: FP_NEW,
+      capturedAt: expect.stringMatching(ISO_TIME),
+    });
+  });
+
+  it("re-captures from the connection's new name (recreate)", async () => {
+    const olds = await created(s3Stage({ onConnectionChange: "recreate" }));
+    const db = new FakeSession(NEW_SERVER);
+    const { outs } = await stageHandlers(db.factory()).update(
+      "my_s3_stage",
+      olds,
+      s3Stage({
+        onConnectionChange: "recreate",
+        connectionName: "toronto_v2",
+        connectionFingerprint: FP_NEW,
+      }),
+    );
+    expect(db.statements).toEqual([
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto_v2')",
+    ]);
+    expect(outs.capturedConnection).toMatchObject({ name: "toronto_v2", fingerprint: FP_NEW });
+  });
+
+  it("keeps the old copy when the policy is keep and only the comment is applied", async () => {
+    const olds = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER);
+    const { outs } = await stageHandlers(db.factory()).update(
+      "my_s3_stage",
+      olds,
+      s3Stage({ connectionFingerprint: FP_NEW, comment: "c" }),
+    );
+    expect(db.statements).toEqual(["ALTER STAGE my_s3_stage SET COMMENT = 'c'"]);
+    expect(outs.capturedConnection).toEqual(olds.capturedConnection);
+  });
+
+  it("re-sends changed inline credentials with the URL, marking them secret", async () => {
+    const before = {
+      name: "landing",
+      url: "s3://bucket/in/",
+      credentials: { accessKeyId: "AKIA", secretAccessKey: "old-secret" },
+    };
+    const olds = await created(before);
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).update("landing", olds, {
+      ...before,
+      credentials: { accessKeyId: "AKIA", secretAccessKey: "new-secret" },
+    });
+    expect(db.statements).toEqual([
+      "ALTER STAGE landing SET URL = 's3://bucket/in/' CONNECTION = (ACCESS_KEY_ID = 'AKIA' SECRET_ACCESS_KEY = 'new-secret')",
+    ]);
+    expect(db.log[0]?.ctx.secrets).toEqual(["new-secret"]);
+  });
+
+  it("captures a connection given to an external stage that had none", async () => {
+    const olds = await created({ name: "my_s3_stage", url: "s3://databend-toronto/" });
+    const db = new FakeSession(NEW_SERVER);
+    const { outs } = await stageHandlers(db.factory()).update("my_s3_stage", olds, s3Stage());
+    expect(db.statements).toEqual([
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+    expect(outs.capturedConnection).toMatchObject({ name: "toronto", fingerprint: FP_OLD });
+  });
+
+  it("moves the URL with the connection in the same statement", async () => {
+    const olds = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).update(
+      "my_s3_stage",
+      olds,
+      s3Stage({ url: "s3://databend-toronto/v2/" }),
+    );
+    expect(db.statements).toEqual([
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/v2/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+  });
+
+  it.each<[string, Props, Props, string[]]>([
+    [
+      "sets a new file format",
+      internalStage(),
+      internalStage({ fileFormat: { type: "CSV", skipHeader: 1 } }),
+      ["ALTER STAGE raw SET FILE_FORMAT = (TYPE = 'CSV' SKIP_HEADER = 1)"],
+    ],
+    [
+      "unsets a removed file format",
+      internalStage({ fileFormat: { type: "CSV" } }),
+      internalStage(),
+      ["ALTER STAGE raw UNSET FILE_FORMAT"],
+    ],
+    [
+      "sets a comment",
+      internalStage(),
+      internalStage({ comment: "c'mon" }),
+      ["ALTER STAGE raw SET COMMENT = 'c\\'mon'"],
+    ],
+    [
+      "unsets a removed comment",
+      internalStage({ comment: "old" }),
+      internalStage(),
+      ["ALTER STAGE raw UNSET COMMENT"],
+    ],
+    ["sends nothing for forceDestroy", internalStage(), internalStage({ forceDestroy: true }), []],
+  ])("%s", async (_what, before, after, statements) => {
+    const olds = await created(before);
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).update("raw", olds, after);
+    expect(db.statements).toEqual(statements);
+  });
+
+  it("never drops or re-creates a stage when an ALTER fails", async () => {
+    const olds = await created(internalStage());
+    const db = new FakeSession(NEW_SERVER).fail(/^ALTER STAGE/, 1005, "syntax error");
+    await expect(
+      stageHandlers(db.factory()).update("raw", olds, internalStage({ fileFormat: { type: "CSV" } })),
+    ).rejects.toMatchObject({
+      serverCode: 1005,
+    });
+    expect(db.statements.filter((s) => /^(DROP|CREATE)/.test(s))).toEqual([]);
+  });
+});
+
+describe("stage read", () => {
+  it("returns a blank id when DESC STAGE returns zero rows", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, []);
+    await expect(stageHandlers(db.factory()).read("my_s3_stage", await created(s3Stage()))).resolves.toEqual({
+      id: "",
+    });
+    expect(db.statements).toEqual(["DESC STAGE my_s3_stage"]);
+  });
+
+  it("reads an unchanged external stage without drift", async () => {
+    const state = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
+    const h = stageHandlers(db.factory());
+    const r = await h.read("my_s3_stage", state);
+    expect(r.id).toBe("my_s3_stage");
+    expect(r.props).toEqual(state);
+    await expect(h.diff("my_s3_stage", r.props ?? {}, settled(s3Stage()))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it("returns inputs without the output-only keys", async () => {
+    const state = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.inputs).not.toHaveProperty("stateVersion");
+    expect(r.inputs).not.toHaveProperty("stageType");
+    expect(r.inputs).not.toHaveProperty("capturedConnection");
+    expect(r.inputs).toMatchObject({
+      name: "my_s3_stage",
+      url: "s3://databend-toronto/",
+      connectionName: "toronto",
+    });
+  });
+
+  it("reconciles the server's full CSV option list with the options the user set, without drift", async () => {
+    const fileFormat = {
+      type: "CSV",
+      fieldDelimiter: "|",
+      skipHeader: 1,
+      compression: "NONE",
+      emptyFieldAs: "NULL",
+      binaryFormat: "HEX",
+    };
+    const state = await created(internalStage({ fileFormat }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      internalRow({ file_format_options: JSON.stringify(CSV_SERVER) }),
+    ]);
+    const h = stageHandlers(db.factory());
+    const r = await h.read("raw", state);
+    expect(r.props?.fileFormat).toEqual(fileFormat);
+    await expect(h.diff("raw", r.props ?? {}, settled(internalStage({ fileFormat })))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it("reads file format options that arrive as an object rather than JSON text", async () => {
+    const fileFormat = { type: "CSV", fieldDelimiter: "|", skipHeader: 1 };
+    const state = await created(internalStage({ fileFormat }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      internalRow({ file_format_options: CSV_SERVER }),
+    ]);
+    const r = await stageHandlers(db.factory()).read("raw", state);
+    expect(r.props?.fileFormat).toEqual(fileFormat);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    [
+      "enum spellings (FieldDefault, Gzip)",
+      { type: "NDJSON", missingFieldAs: "FIELD_DEFAULT", compression: "GZIP" },
+      {
+        type: "NdJson",
+        missing_field_as: "FieldDefault",
+        null_field_as: "Null",
+        compression: "Gzip",
+        null_if: [],
+      },
+    ],
+    [
+      "booleans",
+      { type: "CSV", outputHeader: true, errorOnColumnCountMismatch: false },
+      { ...CSV_SERVER, output_header: true, error_on_column_count_mismatch: false },
+    ],
+    ["Parquet defaults", { type: "PARQUET", missingFieldAs: "ERROR" }, PARQUET_DEFAULTS],
+  ])("reconciles %s without drift", async (_what, fileFormat, server) => {
+    const state = await created(internalStage({ fileFormat }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      internalRow({ file_format_options: JSON.stringify(server) }),
+    ]);
+    const h = stageHandlers(db.factory());
+    const r = await h.read("raw", state);
+    await expect(h.diff("raw", r.props ?? {}, settled(internalStage({ fileFormat })))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it("shows a file format option changed outside Pulumi as drift", async () => {
+    const fileFormat = { type: "CSV", fieldDelimiter: "|", skipHeader: 1 };
+    const state = await created(internalStage({ fileFormat }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      internalRow({
+        file_format_options: JSON.stringify({ ...CSV_SERVER, field_delimiter: ",", skip_header: 0 }),
+      }),
+    ]);
+    const h = stageHandlers(db.factory());
+    const r = await h.read("raw", state);
+    expect(r.props?.fileFormat).toEqual({ type: "CSV", fieldDelimiter: ",", skipHeader: 0 });
+    await expect(h.diff("raw", r.props ?? {}, settled(internalStage({ fileFormat })))).resolves.toEqual({
+      changes: true,
+    });
+  });
+
+  it("shows a file format type changed outside Pulumi as drift", async () => {
+    const state = await created(internalStage({ fileFormat: { type: "CSV", skipHeader: 1 } }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [internalRow()]);
+    const r = await stageHandlers(db.factory()).read("raw", state);
+    expect(r.props?.fileFormat).toEqual({ type: "PARQUET" });
+  });
+
+  it("keeps a named file format, which the server has resolved into options", async () => {
+    const state = await created(internalStage({ fileFormat: { formatName: "my_csv" } }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      internalRow({ file_format_options: JSON.stringify(CSV_SERVER) }),
+    ]);
+    const r = await stageHandlers(db.factory()).read("raw", state);
+    expect(r.props?.fileFormat).toEqual({ formatName: "my_csv" });
+  });
+
+  it("keeps the user's spelling of a bare-bucket URL the server shows with a trailing /", async () => {
+    const state = await created(s3Stage({ url: "s3://databend-toronto" }));
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props?.url).toBe("s3://databend-toronto");
+  });
+
+  it("shows a URL changed outside Pulumi as drift", async () => {
+    const state = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
+      externalRow({ url: "s3://elsewhere/x/" }),
+    ]);
+    const h = stageHandlers(db.factory());
+    const r = await h.read("my_s3_stage", state);
+    expect(r.props?.url).toBe("s3://elsewhere/x/");
+    await expect(h.diff("my_s3_stage", r.props ?? {}, settled(s3Stage()))).resolves.toEqual({
+      changes: true,
+    });
+  });
+
+  it("shows a comment set outside Pulumi as drift, and an empty one as none", async () => {
+    const state = await created(internalStage({ comment: "mine" }));
+    const changed = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [internalRow({ comment: "theirs" })]);
+    expect((await stageHandlers(changed.factory()).read("raw", state)).props?.comment).toBe("theirs");
+    const cleared = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [internalRow({ comment: "" })]);
+    expect((await stageHandlers(cleared.factory()).read("raw", state)).props?.comment).toBeUndefined();
+  });
+
+  it("keeps the captured connection, which the server cannot report", async () => {
+    const state = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props?.capturedConnection).toEqual(state.capturedConnection);
+  });
+
+  it("drops the connection and URL of an external stage that became internal outside Pulumi", async () => {
+    const state = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [internalRow({ name: "my_s3_stage" })]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props).toMatchObject({ stageType: "Internal" });
+    expect(r.props?.url).toBeUndefined();
+    expect(r.props?.connectionName).toBeUndefined();
+    expect(r.props?.capturedConnection).toBeUndefined();
+  });
+
+  it("refuses the pre-1.2.870 layout with a message naming the server's version", async () => {
+    const db = new FakeSession("1.2.800").respond(/^DESC STAGE/, [oldLayoutRow()]);
+    await expect(stageHandlers(db.factory()).read("my_s3_stage", await created(s3Stage()))).rejects.toThrow(
+      "read stage my_s3_stage: Databend 1.2.800 describes stages in its pre-1.2.870 layout, which this provider " +
+        "cannot compare; upgrade the server to 1.2.870 or later",
+    );
+  });
+});
+
+describe("stage delete", () => {
+  it("refuses to drop an internal stage that holds files, and drops nothing", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, [{ name: "a.csv" }, { name: "b.csv" }]);
+    await expect(stageHandlers(db.factory()).delete("raw", await created(internalStage()))).rejects.toThrow(
+      /internal stage holds 2 file\(s\).*forceDestroy: true/,
+    );
+    expect(db.statements).toEqual(["LIST @raw"]);
+  });
+
+  it("drops an internal stage with files when forceDestroy is set", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, [{ name: "a.csv" }]);
+    await stageHandlers(db.factory()).delete("raw", await created(internalStage({ forceDestroy: true })));
+    expect(db.statements).toEqual(["DROP STAGE IF EXISTS raw"]);
+  });
+
+  it("drops an empty internal stage after checking it", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, []);
+    await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
+    expect(db.statements).toEqual(["LIST @raw", "DROP STAGE IF EXISTS raw"]);
+  });
+
+  it("succeeds when the internal stage is already gone (2501)", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(/^LIST @raw$/, 2501, "Unknown stage raw");
+    await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
+    expect(db.statements).toEqual(["LIST @raw", "DROP STAGE IF EXISTS raw"]);
+  });
+
+  it("does not drop when listing fails for another reason", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(/^LIST @raw$/, 1063, "Permission denied");
+    await expect(
+      stageHandlers(db.factory()).delete("raw", await created(internalStage())),
+    ).rejects.toMatchObject({ serverCode: 1063 });
+    expect(db.statements).toEqual(["LIST @raw"]);
+  });
+
+  it("drops an external stage directly, since its files live elsewhere", async () => {
+    const db = new FakeSession(NEW_SERVER);
+    await stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage()));
+    expect(db.statements).toEqual(["DROP STAGE IF EXISTS my_s3_stage"]);
+  });
+});
+
+describe("reconcileFileFormat", () => {
+  it("leaves an unset file format unset whatever the server lists", () => {
+    expect(reconcileFileFormat(undefined, CSV_SERVER)).toBeUndefined();
+  });
+
+  it("keeps the user's format when the server's type is not one this package knows", () => {
+    expect(reconcileFileFormat({ type: "CSV" }, { type: "Lance" })).toEqual({ type: "CSV" });
+  });
+
+  it("keeps an option the server does not list", () => {
+    expect(reconcileFileFormat({ type: "CSV", trimSpace: true }, { type: "Csv" })).toEqual({
+      type: "CSV",
+      trimSpace: true,
+    });
+  });
+
+  it("reports the server's value of an enum in the package's spelling", () => {
+    expect(
+      reconcileFileFormat({ type: "CSV", compression: "GZIP" }, { type: "Csv", compression: "Zstd" }),
+    ).toEqual({
+      type: "CSV",
+      compression: "ZSTD",
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { StageUrl, isUrlProblem, parseStageUrl } from "../../../provider/storage/stageUrl";
+
+const SCHEMES = "s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs";
+
+describe("parseStageUrl", () => {
+  it.each<[string, StageUrl]>([
+    ["s3://databend-toronto/", { scheme: "s3", storageType: "s3", bucket: "databend-toronto", path: "/" }],
+    ["s3://databend-toronto", { scheme: "s3", storageType: "s3", bucket: "databend-toronto", path: "/" }],
+    ["s3://bucket/a/b/", { scheme: "s3", storageType: "s3", bucket: "bucket", path: "/a/b/" }],
+    ["S3://Bucket/Data/", { scheme: "s3", storageType: "s3", bucket: "Bucket", path: "/Data/" }],
+    ["azblob://container/p/", { scheme: "azblob", storageType: "azblob", bucket: "container", path: "/p/" }],
+    ["gcs://b/", { scheme: "gcs", storageType: "gcs", bucket: "b", path: "/" }],
+    ["oss://b/x/", { scheme: "oss", storageType: "oss", bucket: "b", path: "/x/" }],
+    ["cos://b/x/", { scheme: "cos", storageType: "cos", bucket: "b", path: "/x/" }],
+    ["obs://b/x/", { scheme: "obs", storageType: "obs", bucket: "b", path: "/x/" }],
+    [
+      "hf://opendal/huggingface-testdata/",
+      { scheme: "hf", storageType: "hf", bucket: "opendal", path: "/huggingface-testdata/" },
+    ],
+    [
+      "webhdfs://namenode:9870/data/",
+      { scheme: "webhdfs", storageType: "webhdfs", bucket: "namenode:9870", path: "/data/" },
+    ],
+    [
+      "fs:///var/lib/databend/stage/",
+      { scheme: "fs", storageType: "fs", bucket: "", path: "/var/lib/databend/stage/" },
+    ],
+  ])("parses %s", (url, expected) => {
+    expect(parseStageUrl(url)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ["s3://wubx/tb101", "path must end with '/' (Databend requires it for stages): s3://wubx/tb101/"],
+    ["s4://bucket/", `has unknown scheme 's4'; allowed: ${SCHEMES}`],
+    ["https://example.com/data/", `has unknown scheme 'https'; allowed: ${SCHEMES}`],
+    ["s3:///path/", "must name a bucket (or container) after the scheme"],
+    ["s3://", "must name a bucket (or container) after the scheme"],
+    ["bucket/path/", `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`],
+    ["/var/data/", `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`],
+    [
+      "s3://bucket/path/?versionId=1",
+      `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`,
+    ],
+    ["s3://bucket/path/#frag", `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`],
+    ["", `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`],
+  ])("rejects %j saying what is allowed", (url, reason) => {
+    expect(parseStageUrl(url)).toEqual({ reason });
+  });
+});
+
+describe("isUrlProblem", () => {
+  it("tells a problem from a parsed URL", () => {
+    expect(isUrlProblem(parseStageUrl("s4://b/"))).toBe(true);
+    expect(isUrlProblem(parseStageUrl("s3://b/"))).toBe(false);
+  });
+});

@@ -1,0 +1,229 @@
+import type { CheckFailure } from "../../../provider/errors/ValidationError";
+import { validateConnectionInputs } from "../../../provider/validation/connectionSchema";
+import { UNKNOWN } from "../../../provider/validation/unknowns";
+
+type Inputs = Record<string, unknown>;
+
+const S3_ALLOWED =
+  "allowed: endpointUrl, region, accessKeyId, secretAccessKey, sessionToken, roleArn, externalId, enableVirtualHostStyle, masterKey";
+const ROLE_ARN = "arn:aws:iam::123456789012:role/databend-access";
+
+function s3(extra: Inputs = {}): Inputs {
+  return { name: "toronto", storageType: "s3", ...extra };
+}
+
+describe("validateConnectionInputs accepts", () => {
+  it.each<[string, Inputs]>([
+    ["s3 with access keys", s3({ accessKeyId: "AKIA", secretAccessKey: "secret" })],
+    ["s3 with a role ARN and external ID", s3({ roleArn: ROLE_ARN, externalId: "ext" })],
+    [
+      "s3 with a role ARN in another partition",
+      s3({ roleArn: "arn:aws-cn:iam::123456789012:role/path/to/role" }),
+    ],
+    ["s3 with nothing but the type", s3()],
+    ["s3 with a session token", s3({ accessKeyId: "a", secretAccessKey: "s", sessionToken: "t" })],
+    ["s3 with booleans", s3({ enableVirtualHostStyle: false, adopt: true })],
+    [
+      "azblob",
+      { name: "az", storageType: "azblob", endpointUrl: "https://e", accountName: "n", accountKey: "k" },
+    ],
+    ["gcs", { name: "g", storageType: "gcs", credential: "Y3JlZA==" }],
+    [
+      "oss",
+      { name: "o", storageType: "oss", endpointUrl: "https://e", accessKeyId: "i", accessKeySecret: "s" },
+    ],
+    [
+      "oss with a RAM role",
+      { name: "o", storageType: "oss", endpointUrl: "https://e", roleArn: "acs:ram::123456:role/db" },
+    ],
+    ["cos", { name: "c", storageType: "cos", endpointUrl: "https://e", secretId: "i", secretKey: "k" }],
+    [
+      "obs",
+      { name: "b", storageType: "obs", endpointUrl: "https://e", accessKeyId: "i", secretAccessKey: "k" },
+    ],
+    ["hf", { name: "h", storageType: "hf", repoType: "model", revision: "main", token: "t" }],
+    ["webhdfs", { name: "w", storageType: "webhdfs", https: true, disableListBatch: false, userName: "u" }],
+    ["fs", { name: "f", storageType: "fs" }],
+    ["a fingerprint from an earlier check", s3({ fingerprint: "0123456789abcdef" })],
+  ])("%s", (_what, inputs) => {
+    expect(validateConnectionInputs(inputs)).toEqual([]);
+  });
+});
+
+describe("validateConnectionInputs rejects", () => {
+  it.each<[string, Inputs, CheckFailure[]]>([
+    [
+      "an unknown key",
+      s3({ bucket: "b" }),
+      [{ property: "bucket", reason: `is not a parameter of storage type 's3'; ${S3_ALLOWED}` }],
+    ],
+    [
+      "a key of another storage type, naming its owner",
+      s3({ accountKey: "k" }),
+      [
+        {
+          property: "accountKey",
+          reason: `is not a parameter of storage type 's3' (it belongs to 'azblob'); ${S3_ALLOWED}`,
+        },
+      ],
+    ],
+    [
+      "a key that several other types own, naming each",
+      { name: "g", storageType: "gcs", accessKeyId: "a" },
+      [
+        {
+          property: "accessKeyId",
+          reason:
+            "is not a parameter of storage type 'gcs' (it belongs to 's3', 'oss', 'obs'); allowed: endpointUrl, credential",
+        },
+      ],
+    ],
+    [
+      "any parameter on fs",
+      { name: "f", storageType: "fs", endpointUrl: "x" },
+      [
+        {
+          property: "endpointUrl",
+          reason:
+            "is not a parameter of storage type 'fs' (it belongs to 's3', 'azblob', 'gcs', 'oss', 'cos', 'obs'); allowed: none",
+        },
+      ],
+    ],
+    ["an empty value", s3({ region: "" }), [{ property: "region", reason: "must not be empty" }]],
+    [
+      "an externalId without a roleArn",
+      s3({ externalId: "ext" }),
+      [{ property: "roleArn", reason: "is required when externalId is given" }],
+    ],
+    [
+      "an accessKeyId without a secretAccessKey",
+      s3({ accessKeyId: "AKIA" }),
+      [{ property: "secretAccessKey", reason: "is required when accessKeyId is given" }],
+    ],
+    [
+      "a secretAccessKey without an accessKeyId",
+      s3({ secretAccessKey: "s" }),
+      [{ property: "accessKeyId", reason: "is required when secretAccessKey is given" }],
+    ],
+    [
+      "a sessionToken without keys",
+      s3({ sessionToken: "t" }),
+      [{ property: "accessKeyId", reason: "is required when sessionToken is given" }],
+    ],
+    [
+      "an azblob accountKey without an accountName",
+      { name: "a", storageType: "azblob", endpointUrl: "https://e", accountKey: "k" },
+      [{ property: "accountName", reason: "is required when accountKey is given" }],
+    ],
+    [
+      "a string for a boolean parameter",
+      s3({ enableVirtualHostStyle: "true" }),
+      [{ property: "enableVirtualHostStyle", reason: "must be a boolean" }],
+    ],
+    ["a string for adopt", s3({ adopt: "yes" }), [{ property: "adopt", reason: "must be a boolean" }]],
+    [
+      "an hf repoType other than dataset or model",
+      { name: "h", storageType: "hf", repoType: "space" },
+      [{ property: "repoType", reason: "must be dataset or model" }],
+    ],
+    [
+      "an oss roleArn that is not a RAM role",
+      { name: "o", storageType: "oss", endpointUrl: "https://e", roleArn: ROLE_ARN },
+      [
+        {
+          property: "roleArn",
+          reason: "must be a RAM role ARN such as acs:ram::1234567890123456:role/databend",
+        },
+      ],
+    ],
+  ])("%s", (_what, inputs, expected) => {
+    expect(validateConnectionInputs(inputs)).toEqual(expected);
+  });
+
+  it.each(["azblob", "oss", "cos", "obs"])("a %s connection without endpointUrl", (storageType) => {
+    expect(validateConnectionInputs({ name: "c", storageType })).toEqual([
+      { property: "endpointUrl", reason: `is required for storage type '${storageType}'` },
+    ]);
+  });
+
+  it.each([
+    ["upper case", "Toronto"],
+    ["a dash", "my-conn"],
+    ["a leading digit", "1conn"],
+    ["an injection attempt", "c; DROP CONNECTION x"],
+    ["the empty string", ""],
+  ])("a name with %s", (_what, name) => {
+    expect(validateConnectionInputs(s3({ name }))).toEqual([
+      {
+        property: "name",
+        reason:
+          "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit",
+      },
+    ]);
+  });
+
+  it.each([
+    ["an IAM user ARN", "arn:aws:iam::123456789012:user/bob"],
+    ["an S3 bucket ARN", "arn:aws:s3:::bucket"],
+    ["an account ID with 11 digits", "arn:aws:iam::12345678901:role/r"],
+    ["a role with no name", "arn:aws:iam::123456789012:role/"],
+    ["plain text", "databend-access"],
+  ])("a roleArn that is %s", (_what, roleArn) => {
+    expect(validateConnectionInputs(s3({ roleArn }))).toEqual([
+      {
+        property: "roleArn",
+        reason: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/databend-access",
+      },
+    ]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ["missing", undefined, "must be one of s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs (it is required)"],
+    ["unknown", "s4", 'must be one of s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs, not "s4"'],
+    ["upper case", "S3", 'must be one of s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs, not "S3"'],
+  ])("a storageType that is %s", (_what, storageType, reason) => {
+    expect(validateConnectionInputs({ name: "c", storageType })).toEqual([
+      { property: "storageType", reason },
+    ]);
+  });
+
+  it("reports every failure at once", () => {
+    const failures = validateConnectionInputs(s3({ name: "Bad", accountKey: "k", region: "", roleArn: "x" }));
+    expect(failures.map((f) => f.property).sort()).toEqual(["accountKey", "name", "region", "roleArn"]);
+  });
+
+  it("gives every failure a property and a reason", () => {
+    const inputs: Inputs[] = [
+      s3({ name: "Bad", accountKey: "k", region: "", roleArn: "x", externalId: "e", accessKeyId: "a" }),
+      { name: "c", storageType: "cos", secretId: 1, foo: "bar" },
+      { name: "c", storageType: "nope" },
+    ];
+    for (const i of inputs) {
+      for (const f of validateConnectionInputs(i)) {
+        expect(f.property).not.toBe("");
+        expect(f.reason).toMatch(/\S{3}/);
+      }
+    }
+  });
+});
+
+describe("validateConnectionInputs with unknown values (preview)", () => {
+  it.each<[string, Inputs]>([
+    ["an unknown name", s3({ name: UNKNOWN })],
+    ["an unknown storageType", { name: "c", storageType: UNKNOWN, accessKeyId: "a" }],
+    ["an unknown secret next to its pair", s3({ accessKeyId: "AKIA", secretAccessKey: UNKNOWN })],
+    ["an unknown key ID next to its pair", s3({ accessKeyId: UNKNOWN, secretAccessKey: "s" })],
+    ["an unknown roleArn with an externalId", s3({ roleArn: UNKNOWN, externalId: "ext" })],
+    ["an unknown required endpointUrl", { name: "a", storageType: "azblob", endpointUrl: UNKNOWN }],
+    ["an unknown boolean", s3({ enableVirtualHostStyle: UNKNOWN })],
+    ["everything unknown", { name: UNKNOWN, storageType: UNKNOWN }],
+  ])("are never failures: %s", (_what, inputs) => {
+    expect(validateConnectionInputs(inputs)).toEqual([]);
+  });
+
+  it("still reports failures in the known part", () => {
+    expect(validateConnectionInputs(s3({ name: UNKNOWN, region: "", secretAccessKey: UNKNOWN }))).toEqual([
+      { property: "region", reason: "must not be empty" },
+    ]);
+  });
+});

@@ -1,0 +1,394 @@
+import type { CheckFailure } from "../../../provider/errors/ValidationError";
+import { validateStageInputs } from "../../../provider/validation/stageSchema";
+import { UNKNOWN } from "../../../provider/validation/unknowns";
+
+type Inputs = Record<string, unknown>;
+
+const SCHEMES = "s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs";
+const STAGE_INPUTS =
+  "name, url, connection, credentials, fileFormat, comment, onConnectionChange, forceDestroy, adopt";
+const CSV_OPTIONS =
+  "compression, recordDelimiter, fieldDelimiter, quote, escape, skipHeader, nanDisplay, nullDisplay, " +
+  "errorOnColumnCountMismatch, emptyFieldAs, outputHeader, binaryFormat, trimSpace, allowQuotedNulls";
+const COMPRESSIONS = "AUTO, NONE, GZIP, BZ2, BROTLI, ZSTD, DEFLATE, RAWDEFLATE, XZ, SNAPPY, ZIP";
+
+function onConnection(extra: Inputs = {}): Inputs {
+  return {
+    name: "my_s3_stage",
+    url: "s3://databend-toronto/",
+    connectionName: "toronto",
+    connectionStorageType: "s3",
+    connectionFingerprint: "0123456789abcdef",
+    ...extra,
+  };
+}
+
+function withFormat(fileFormat: Inputs): Inputs {
+  return { name: "raw", fileFormat };
+}
+
+describe("validateStageInputs accepts", () => {
+  it.each<[string, Inputs]>([
+    ["an internal stage", { name: "raw" }],
+    ["an internal stage with every option", { name: "raw", comment: "c", forceDestroy: true, adopt: false }],
+    ["an external stage on a connection", onConnection({ onConnectionChange: "recreate" })],
+    ["a connection stage on a deeper path", onConnection({ url: "s3://databend-toronto/a/b/" })],
+    ["a bare bucket URL", onConnection({ url: "s3://databend-toronto" })],
+    ["an upper-case scheme", onConnection({ url: "S3://databend-toronto/" })],
+    [
+      "inline s3 credentials",
+      { name: "s", url: "s3://b/p/", credentials: { accessKeyId: "a", secretAccessKey: "s" } },
+    ],
+    [
+      "inline azblob credentials",
+      {
+        name: "s",
+        url: "azblob://c/p/",
+        credentials: { endpointUrl: "https://e", accountName: "n", accountKey: "k" },
+      },
+    ],
+    ["an external stage without credentials", { name: "s", url: "s3://public-bucket/" }],
+    ["a fs URL", { name: "s", url: "fs:///var/data/" }],
+    [
+      "a CSV file format",
+      withFormat({
+        type: "CSV",
+        skipHeader: 1,
+        fieldDelimiter: "|",
+        compression: "GZIP",
+        outputHeader: true,
+      }),
+    ],
+    ["a TSV file format", withFormat({ type: "TSV", recordDelimiter: "\n" })],
+    [
+      "an NDJSON file format",
+      withFormat({ type: "NDJSON", missingFieldAs: "FIELD_DEFAULT", nullFieldAs: "NULL" }),
+    ],
+    ["a PARQUET file format", withFormat({ type: "PARQUET", missingFieldAs: "ERROR" })],
+    ["an ORC file format", withFormat({ type: "ORC" })],
+    ["an AVRO file format", withFormat({ type: "AVRO", compression: "SNAPPY" })],
+    ["a named file format", withFormat({ formatName: "my_csv" })],
+  ])("%s", (_what, inputs) => {
+    expect(validateStageInputs(inputs)).toEqual([]);
+  });
+});
+
+describe("validateStageInputs rejects", () => {
+  it.each<[string, Inputs, CheckFailure[]]>([
+    [
+      "an unknown scheme",
+      { name: "s", url: "s4://b/p/" },
+      [{ property: "url", reason: `has unknown scheme 's4'; allowed: ${SCHEMES}` }],
+    ],
+    [
+      "a URL path without a trailing slash, suggesting the fix",
+      { name: "s", url: "s3://wubx/tb101" },
+      [
+        {
+          property: "url",
+          reason: "path must end with '/' (Databend requires it for stages): s3://wubx/tb101/",
+        },
+      ],
+    ],
+    [
+      "a URL that is not scheme://bucket/path/",
+      { name: "s", url: "databend-toronto/path/" },
+      [
+        {
+          property: "url",
+          reason: `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`,
+        },
+      ],
+    ],
+    [
+      "a URL without a bucket",
+      { name: "s", url: "s3:///path/" },
+      [{ property: "url", reason: "must name a bucket (or container) after the scheme" }],
+    ],
+    [
+      "an empty URL",
+      { name: "s", url: "" },
+      [
+        { property: "url", reason: "must not be empty" },
+        {
+          property: "url",
+          reason: `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES}`,
+        },
+      ],
+    ],
+    [
+      "a URL scheme that differs from the connection's storage type",
+      onConnection({ url: "gcs://databend-toronto/" }),
+      [
+        {
+          property: "url",
+          reason: "has scheme 'gcs' but the connection's storage type is 's3'; use a s3:// URL",
+        },
+      ],
+    ],
+    [
+      "a connection and credentials together",
+      onConnection({ credentials: { accessKeyId: "a", secretAccessKey: "s" } }),
+      [{ property: "credentials", reason: "cannot be given together with connection; use one or the other" }],
+    ],
+    [
+      "a connection without a URL",
+      { name: "s", connectionName: "toronto", connectionStorageType: "s3" },
+      [
+        {
+          property: "url",
+          reason: "is required when connection or credentials is given (an internal stage has neither)",
+        },
+      ],
+    ],
+    [
+      "credentials without a URL",
+      { name: "s", credentials: { accessKeyId: "a", secretAccessKey: "s" } },
+      [
+        {
+          property: "url",
+          reason: "is required when connection or credentials is given (an internal stage has neither)",
+        },
+      ],
+    ],
+    [
+      "credentials of another storage type than the URL's",
+      { name: "s", url: "azblob://c/p/", credentials: { endpointUrl: "https://e", secretAccessKey: "s" } },
+      [
+        {
+          property: "credentials.secretAccessKey",
+          reason:
+            "is not a parameter of storage type 'azblob' (it belongs to 's3', 'obs'); allowed: endpointUrl, accountName, accountKey",
+        },
+      ],
+    ],
+    [
+      "an access key without its secret in credentials",
+      { name: "s", url: "s3://b/", credentials: { accessKeyId: "a" } },
+      [{ property: "credentials.secretAccessKey", reason: "is required when accessKeyId is given" }],
+    ],
+    [
+      "an empty credential",
+      { name: "s", url: "gcs://b/", credentials: { credential: "" } },
+      [{ property: "credentials.credential", reason: "must not be empty" }],
+    ],
+    [
+      "a credentials roleArn that is not an IAM role ARN",
+      { name: "s", url: "s3://b/", credentials: { roleArn: "arn:aws:iam::123456789012:user/u" } },
+      [
+        {
+          property: "credentials.roleArn",
+          reason: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/databend-access",
+        },
+      ],
+    ],
+    [
+      "an unknown input",
+      { name: "s", copyOptions: { purge: true } },
+      [{ property: "copyOptions", reason: `is not a Stage input; allowed: ${STAGE_INPUTS}` }],
+    ],
+    [
+      "a bad name",
+      { name: "My-Stage" },
+      [
+        {
+          property: "name",
+          reason:
+            "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit",
+        },
+      ],
+    ],
+    [
+      "a bad onConnectionChange",
+      onConnection({ onConnectionChange: "cascade" }),
+      [{ property: "onConnectionChange", reason: "must be one of keep, recreate" }],
+    ],
+    [
+      "a string for forceDestroy",
+      { name: "raw", forceDestroy: "yes" },
+      [{ property: "forceDestroy", reason: "must be a boolean" }],
+    ],
+    [
+      "an option of another file format type",
+      withFormat({ type: "PARQUET", skipHeader: 1 }),
+      [
+        {
+          property: "fileFormat.skipHeader",
+          reason: "is not an option of file format PARQUET; allowed: missingFieldAs",
+        },
+      ],
+    ],
+    [
+      "an option that no type has",
+      withFormat({ type: "CSV", sizeLimit: 10 }),
+      [
+        {
+          property: "fileFormat.sizeLimit",
+          reason: `is not an option of file format CSV; allowed: ${CSV_OPTIONS}`,
+        },
+      ],
+    ],
+    [
+      "an option on ORC, which has one option only",
+      withFormat({ type: "ORC", compression: "GZIP" }),
+      [
+        {
+          property: "fileFormat.compression",
+          reason: "is not an option of file format ORC; allowed: missingFieldAs",
+        },
+      ],
+    ],
+    [
+      "a compression outside the enum",
+      withFormat({ type: "CSV", compression: "LZ4" }),
+      [{ property: "fileFormat.compression", reason: `must be one of ${COMPRESSIONS}` }],
+    ],
+    [
+      "a lower-case enum value",
+      withFormat({ type: "NDJSON", missingFieldAs: "null" }),
+      [{ property: "fileFormat.missingFieldAs", reason: "must be one of ERROR, NULL, FIELD_DEFAULT" }],
+    ],
+    [
+      "a string for a boolean option",
+      withFormat({ type: "CSV", outputHeader: "true" }),
+      [{ property: "fileFormat.outputHeader", reason: "must be a boolean" }],
+    ],
+    [
+      "a fractional skipHeader",
+      withFormat({ type: "CSV", skipHeader: 1.5 }),
+      [{ property: "fileFormat.skipHeader", reason: "must be a integer" }],
+    ],
+    [
+      "an unknown file format type",
+      withFormat({ type: "LANCE" }),
+      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+    ],
+    [
+      "a lower-case file format type",
+      withFormat({ type: "csv" }),
+      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+    ],
+    [
+      "a file format without a type",
+      withFormat({ skipHeader: 1 }),
+      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+    ],
+    [
+      "formatName combined with options",
+      withFormat({ formatName: "my_csv", skipHeader: 1 }),
+      [
+        {
+          property: "fileFormat.skipHeader",
+          reason: "cannot be combined with formatName (a named file format carries its own options)",
+        },
+      ],
+    ],
+    [
+      "an empty formatName",
+      withFormat({ formatName: "" }),
+      [{ property: "fileFormat.formatName", reason: "must not be empty" }],
+    ],
+  ])("%s", (_what, inputs, expected) => {
+    expect(validateStageInputs(inputs)).toEqual(expected);
+  });
+
+  it("a negative skipHeader, saying what is allowed", () => {
+    const failures = validateStageInputs(withFormat({ type: "CSV", skipHeader: -1 }));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.property).toBe("fileFormat.skipHeader");
+    expect(failures[0]?.reason).toMatch(/>= 0/);
+  });
+
+  it("reports every failure at once", () => {
+    const failures = validateStageInputs({
+      name: "Bad",
+      url: "gcs://b/p",
+      connectionName: "c",
+      connectionStorageType: "s3",
+      credentials: { credential: "x" },
+      fileFormat: { type: "CSV", compression: "LZ4" },
+    });
+    expect(failures.map((f) => f.property).sort()).toEqual([
+      "credentials",
+      "fileFormat.compression",
+      "name",
+      "url",
+    ]);
+  });
+
+  it("gives every failure a property and a reason", () => {
+    const inputs: Inputs[] = [
+      { name: "Bad", url: "x", foo: 1, fileFormat: { type: "CSV", skipHeader: -3, compression: "no" } },
+      onConnection({ url: "azblob://c/", credentials: { accountKey: "" } }),
+      { name: "s", url: "s3://b/", credentials: { accountKey: "k", accessKeyId: "" } },
+    ];
+    for (const i of inputs) {
+      const failures = validateStageInputs(i);
+      expect(failures.length).toBeGreaterThan(0);
+      for (const f of failures) {
+        expect(f.property).not.toBe("");
+        expect(f.reason).toMatch(/\S{3}/);
+      }
+    }
+  });
+
+  // Databend rejects CREATE STAGE 'azblob://...' without endpoint_url (4000 "endpoint_url is required for
+  // storage azblob"), as it rejects the connection; the Connection schema requires it, the credentials
+  // schema (stageSchema.ts credentialsValidator) does not, so the failure only shows at `up`.
+  it("inline azblob credentials without endpointUrl, as for a Connection", () => {
+    expect(
+      validateStageInputs({
+        name: "s",
+        url: "azblob://c/p/",
+        credentials: { accountName: "n", accountKey: "k" },
+      }),
+    ).toEqual([{ property: "credentials.endpointUrl", reason: "is required for storage type 'azblob'" }]);
+  });
+});
+
+describe("validateStageInputs with unknown values (preview)", () => {
+  it.each<[string, Inputs]>([
+    ["an unknown name", { name: UNKNOWN }],
+    ["an unknown URL with a connection", onConnection({ url: UNKNOWN })],
+    [
+      "an unknown connection",
+      onConnection({
+        connectionName: UNKNOWN,
+        connectionStorageType: UNKNOWN,
+        connectionFingerprint: UNKNOWN,
+      }),
+    ],
+    ["an unknown connection storage type", onConnection({ connectionStorageType: UNKNOWN })],
+    ["an unknown file format type", withFormat({ type: UNKNOWN, skipHeader: 1 })],
+    ["an unknown file format option", withFormat({ type: "CSV", skipHeader: UNKNOWN })],
+    ["unknown credentials", { name: "s", url: "s3://b/", credentials: UNKNOWN }],
+    ["an unknown comment and policy", onConnection({ comment: UNKNOWN, onConnectionChange: UNKNOWN })],
+  ])("are never failures: %s", (_what, inputs) => {
+    expect(validateStageInputs(inputs)).toEqual([]);
+  });
+
+  // Bug: stageSchema.ts validateStageInputs passes no unknown paths to toCheckFailures for credentials
+  // (line ~146), and splitUnknowns has already removed the unknown key, so dependentRequired fires.
+  it("are never failures: an unknown credential next to its pair", () => {
+    expect(
+      validateStageInputs({
+        name: "s",
+        url: "s3://b/",
+        credentials: { accessKeyId: UNKNOWN, secretAccessKey: "s" },
+      }),
+    ).toEqual([]);
+  });
+
+  it("still counts an unknown connection as given when credentials are given too", () => {
+    expect(
+      validateStageInputs({
+        name: "s",
+        url: "s3://b/",
+        connectionName: UNKNOWN,
+        credentials: { accessKeyId: "a", secretAccessKey: "s" },
+      }),
+    ).toEqual([
+      { property: "credentials", reason: "cannot be given together with connection; use one or the other" },
+    ]);
+  });
+});
