@@ -6,6 +6,10 @@
 import { getSession } from "./client/databendClient";
 import { connectionHandlers } from "./resources/connection";
 import { stageHandlers } from "./resources/stage";
+import { stageAccessRoleHandlers } from "./resources/stageAccessRole";
+import { iamApi } from "./aws/iamClient";
+import { s3Api } from "./aws/s3Client";
+import { stsApi } from "./aws/stsClient";
 import type { ResourceHandlers } from "./resources/handlers";
 
 export { configure, getSettings } from "./settings";
@@ -25,6 +29,25 @@ export { ValidationError, isValidationError } from "./errors/ValidationError";
 export type { CheckFailure } from "./errors/ValidationError";
 export type { ResourceHandlers, CheckResult, DiffResult, ReadResult, Props } from "./resources/handlers";
 export { closeSessions } from "./client/databendClient";
+export { trustPolicy, trustPolicyFailures, TRUST_STATEMENT_SID } from "./aws/trustPolicy";
+export type { TrustPolicyArgs } from "./aws/trustPolicy";
+export {
+  bucketAccessPolicy,
+  bucketAccessPolicyFailures,
+  STAGE_ACCESS_LEVELS,
+  READ_OBJECT_ACTIONS,
+  WRITE_OBJECT_ACTIONS,
+} from "./aws/bucketAccessPolicy";
+export type { BucketAccessPolicyArgs, StageAccess } from "./aws/bucketAccessPolicy";
+export { POLICY_VERSION, samePolicy, canonicalPolicyJson } from "./aws/policyDocument";
+export type { PolicyDocument, PolicyStatement, PolicyCondition, PolicyResult } from "./aws/policyDocument";
+export { parsePrincipalArn, principalCovers, AWS_PARTITIONS } from "./aws/principalArn";
+export type { PrincipalArn, ParsedPrincipal, AwsPartition } from "./aws/principalArn";
+export { bucketNameProblem, normalizePrefix, stageUrlFor } from "./aws/s3Location";
+export type { NormalizedPrefix } from "./aws/s3Location";
+export { generateExternalId, externalIdProblem } from "./aws/externalId";
+export { defaultRoleName } from "./aws/roleName";
+export { AccessVerificationError, isAccessVerificationError } from "./errors/AccessVerificationError";
 
 /**
  * Version of the contract between serialized SDK shims (stored in stack state) and this module.
@@ -47,6 +70,8 @@ function build(kind: ResourceKind): ResourceHandlers {
       return connectionHandlers(getSession);
     case "stage":
       return stageHandlers(getSession);
+    case "stageAccessRole":
+      return stageAccessRoleHandlers({ iam: iamApi, sts: stsApi, s3: s3Api });
     default:
       throw new Error(`pulumi-databend: unknown resource kind ${JSON.stringify(kind)}`);
   }

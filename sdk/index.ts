@@ -31,3 +31,4 @@ export type {
   AvroFileFormat,
   NamedFileFormat,
 } from "./stage";
+export * as aws from "./aws";

@@ -33,7 +33,17 @@ export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvide
     },
     async create(inputs: Record<string, unknown>) {
       const p = require(PROVIDER_MODULE) as ProviderModule;
-      return p.handlersFor(kind, SHIM_PROTOCOL).create(inputs);
+      try {
+        return await p.handlersFor(kind, SHIM_PROTOCOL).create(inputs);
+      } catch (e) {
+        // A created-but-not-initialised object (ResourceInitError) is recorded in state from the
+        // error's `properties`; Pulumi adds the serialized provider only on success, so add it here
+        // or every later operation on the resource (including destroy) fails.
+        if (e instanceof Error && "id" in e && "properties" in e && typeof e.properties === "object") {
+          e.properties = { ...e.properties, __provider: inputs.__provider };
+        }
+        throw e;
+      }
     },
     async read(id: string, props: Record<string, unknown>) {
       const p = require(PROVIDER_MODULE) as ProviderModule;

@@ -13,7 +13,7 @@ import {
   renderDropStage,
   renderListStage,
 } from "../sql/stage";
-import { FILE_FORMATS, isFileFormatType } from "../storage/fileFormats";
+import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import { validateStageInputs } from "../validation/stageSchema";
@@ -188,13 +188,13 @@ export function reconcileFileFormat(
   server: Record<string, unknown>,
 ): FileFormatInput | undefined {
   if (!mine || "formatName" in mine) return mine; // a named format is resolved by the server: nothing to compare
-  const serverType = String(server.type ?? "").toUpperCase();
-  if (!isFileFormatType(serverType)) return mine;
-  if (normEnum(serverType) !== normEnum(mine.type)) return { type: serverType };
+  const serverType = fileFormatTypeFromServer(server.type);
+  if (!serverType) return mine;
+  if (serverType !== mine.type) return { type: serverType };
   const out: Record<string, unknown> = { type: mine.type };
   for (const [key, spec] of Object.entries(FILE_FORMATS[serverType])) {
     if (mine[key] === undefined) continue;
-    const actual = server[spec.sql.toLowerCase()];
+    const actual = server[spec.serverKey ?? spec.sql.toLowerCase()];
     if (actual === undefined) {
       out[key] = mine[key];
     } else if (spec.type === "enum") {

@@ -27,7 +27,7 @@ export function renderFileFormat(ff: FileFormatInput): string {
   if ("formatName" in ff) return `FILE_FORMAT = (FORMAT_NAME = ${literal(String(ff.formatName))})`;
   const type = String(ff.type);
   if (!isFileFormatType(type)) throw new TypeError(`unknown file format type ${JSON.stringify(type)}`);
-  const parts = [`TYPE = ${literal(type)}`];
+  const parts = [`TYPE = ${type}`]; // a key of FILE_FORMATS, checked above
   for (const [key, spec] of Object.entries(FILE_FORMATS[type])) {
     const v = ff[key];
     if (v === undefined || v === null) continue;
@@ -38,6 +38,11 @@ export function renderFileFormat(ff: FileFormatInput): string {
     } else if (spec.type === "boolean") {
       if (typeof v !== "boolean") throw new TypeError(`${key} must be a boolean`);
       parts.push(`${optionKey(spec.sql)} = ${v ? "TRUE" : "FALSE"}`);
+    } else if (spec.type === "enum") {
+      if (typeof v !== "string" || !(spec.values ?? []).includes(v)) {
+        throw new TypeError(`${key} must be one of ${(spec.values ?? []).join(", ")}`);
+      }
+      parts.push(`${optionKey(spec.sql)} = ${v}`); // a keyword from the closed set, checked above
     } else {
       parts.push(`${optionKey(spec.sql)} = ${literal(String(v))}`);
     }

@@ -7,7 +7,12 @@
 export interface FormatOptionSpec {
   /** The option key in SQL. */
   readonly sql: string;
-  /** `string`: a quoted literal; `integer`/`boolean`: a validated number or TRUE/FALSE; `enum`: a quoted literal from `values`. */
+  /** The key in DESC STAGE's `file_format_options` JSON, when it is not `sql` in lower case. */
+  readonly serverKey?: string;
+  /**
+   * `string`: a quoted literal; `integer`/`boolean`: a validated number or TRUE/FALSE; `enum`: a
+   * keyword from the closed set `values` (Databend's grammar takes some of these only unquoted).
+   */
   readonly type: "string" | "integer" | "boolean" | "enum";
   /** Allowed values for `enum` options. */
   readonly values?: readonly string[];
@@ -33,7 +38,7 @@ const formats = {
     fieldDelimiter: str("FIELD_DELIMITER"),
     quote: str("QUOTE"),
     escape: str("ESCAPE"),
-    skipHeader: { sql: "SKIP_HEADER", type: "integer" },
+    skipHeader: { sql: "SKIP_HEADER", serverKey: "headers", type: "integer" },
     nanDisplay: str("NAN_DISPLAY"),
     nullDisplay: str("NULL_DISPLAY"),
     errorOnColumnCountMismatch: bool("ERROR_ON_COLUMN_COUNT_MISMATCH"),
@@ -69,6 +74,22 @@ export const FILE_FORMATS: Readonly<Record<FileFormatType, Readonly<Record<strin
 
 /** File format types in a stable order. */
 export const FILE_FORMAT_TYPES = Object.keys(formats) as FileFormatType[];
+
+/** How DESC STAGE names each type in `file_format_options.type`. */
+const SERVER_TYPE_NAMES: Readonly<Record<string, FileFormatType>> = {
+  csv: "CSV",
+  tsv: "TSV",
+  text: "TSV",
+  ndjson: "NDJSON",
+  parquet: "PARQUET",
+  orc: "ORC",
+  avro: "AVRO",
+};
+
+/** The file format type for a name DESC STAGE reports (`Csv`, `Text`, `NdJson`, ...). */
+export function fileFormatTypeFromServer(name: unknown): FileFormatType | undefined {
+  return SERVER_TYPE_NAMES[String(name).toLowerCase()];
+}
 
 /** True when `t` is a known file format type. */
 export function isFileFormatType(t: unknown): t is FileFormatType {

@@ -67,7 +67,7 @@ const CSV_SERVER = {
   output_header: false,
   quote: '"',
   record_delimiter: "\n",
-  skip_header: 1,
+  headers: 1,
   trim_space: false,
   type: "Csv",
 };
@@ -186,7 +186,7 @@ describe("stage create", () => {
       internalStage({ fileFormat: { type: "CSV", fieldDelimiter: "|", skipHeader: 1 } }),
     );
     expect(db.statements).toEqual([
-      "CREATE STAGE raw FILE_FORMAT = (TYPE = 'CSV' FIELD_DELIMITER = '|' SKIP_HEADER = 1)",
+      "CREATE STAGE raw FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1)",
     ]);
   });
 
@@ -294,9 +294,9 @@ describe("stage create with adopt", () => {
       internalStage({ adopt: true, fileFormat: { type: "NDJSON" }, comment: "mine" }),
     );
     expect(db.statements).toEqual([
-      "CREATE STAGE raw FILE_FORMAT = (TYPE = 'NDJSON')",
+      "CREATE STAGE raw FILE_FORMAT = (TYPE = NDJSON)",
       "DESC STAGE raw",
-      "ALTER STAGE raw SET FILE_FORMAT = (TYPE = 'NDJSON')",
+      "ALTER STAGE raw SET FILE_FORMAT = (TYPE = NDJSON)",
       "ALTER STAGE raw SET COMMENT = 'mine'",
     ]);
   });
@@ -581,7 +581,7 @@ describe("stage update", () => {
       "sets a new file format",
       internalStage(),
       internalStage({ fileFormat: { type: "CSV", skipHeader: 1 } }),
-      ["ALTER STAGE raw SET FILE_FORMAT = (TYPE = 'CSV' SKIP_HEADER = 1)"],
+      ["ALTER STAGE raw SET FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1)"],
     ],
     [
       "unsets a removed file format",
@@ -722,7 +722,7 @@ describe("stage read", () => {
     const state = await created(internalStage({ fileFormat }));
     const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [
       internalRow({
-        file_format_options: JSON.stringify({ ...CSV_SERVER, field_delimiter: ",", skip_header: 0 }),
+        file_format_options: JSON.stringify({ ...CSV_SERVER, field_delimiter: ",", headers: 0 }),
       }),
     ]);
     const h = stageHandlers(db.factory());

@@ -96,7 +96,7 @@ describe("renderCreateStage", () => {
         fileFormat: { type: "CSV", skipHeader: 1 },
       }),
     ).toBe(
-      "CREATE STAGE s URL = 's3://b/p/' CONNECTION = (CONNECTION_NAME = 'c') FILE_FORMAT = (TYPE = 'CSV' SKIP_HEADER = 1)",
+      "CREATE STAGE s URL = 's3://b/p/' CONNECTION = (CONNECTION_NAME = 'c') FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1)",
     );
   });
 
@@ -164,12 +164,12 @@ describe("renderFileFormat", () => {
         recordDelimiter: "\n",
         compression: "GZIP",
       },
-      "FILE_FORMAT = (TYPE = 'CSV' COMPRESSION = 'GZIP' RECORD_DELIMITER = '\n' FIELD_DELIMITER = '|' QUOTE = '\"' " +
+      "FILE_FORMAT = (TYPE = CSV COMPRESSION = GZIP RECORD_DELIMITER = '\n' FIELD_DELIMITER = '|' QUOTE = '\"' " +
         "ESCAPE = '\\\\' SKIP_HEADER = 2 NAN_DISPLAY = 'NaN' NULL_DISPLAY = '\\\\N' ERROR_ON_COLUMN_COUNT_MISMATCH = FALSE " +
-        "EMPTY_FIELD_AS = 'FIELD_DEFAULT' OUTPUT_HEADER = TRUE BINARY_FORMAT = 'BASE64' TRIM_SPACE = TRUE " +
+        "EMPTY_FIELD_AS = FIELD_DEFAULT OUTPUT_HEADER = TRUE BINARY_FORMAT = BASE64 TRIM_SPACE = TRUE " +
         "ALLOW_QUOTED_NULLS = FALSE)",
     ],
-    ["CSV with skipHeader 0", { type: "CSV", skipHeader: 0 }, "FILE_FORMAT = (TYPE = 'CSV' SKIP_HEADER = 0)"],
+    ["CSV with skipHeader 0", { type: "CSV", skipHeader: 0 }, "FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 0)"],
     [
       "TSV",
       {
@@ -180,28 +180,28 @@ describe("renderFileFormat", () => {
         nanDisplay: "nan",
         nullDisplay: "NULL",
       },
-      "FILE_FORMAT = (TYPE = 'TSV' COMPRESSION = 'ZSTD' RECORD_DELIMITER = '\r\n' FIELD_DELIMITER = '\t' NAN_DISPLAY = 'nan' NULL_DISPLAY = 'NULL')",
+      "FILE_FORMAT = (TYPE = TSV COMPRESSION = ZSTD RECORD_DELIMITER = '\r\n' FIELD_DELIMITER = '\t' NAN_DISPLAY = 'nan' NULL_DISPLAY = 'NULL')",
     ],
     [
       "NDJSON",
       { type: "NDJSON", compression: "AUTO", missingFieldAs: "NULL", nullFieldAs: "FIELD_DEFAULT" },
-      "FILE_FORMAT = (TYPE = 'NDJSON' COMPRESSION = 'AUTO' MISSING_FIELD_AS = 'NULL' NULL_FIELD_AS = 'FIELD_DEFAULT')",
+      "FILE_FORMAT = (TYPE = NDJSON COMPRESSION = AUTO MISSING_FIELD_AS = NULL NULL_FIELD_AS = FIELD_DEFAULT)",
     ],
     [
       "PARQUET",
       { type: "PARQUET", missingFieldAs: "ERROR" },
-      "FILE_FORMAT = (TYPE = 'PARQUET' MISSING_FIELD_AS = 'ERROR')",
+      "FILE_FORMAT = (TYPE = PARQUET MISSING_FIELD_AS = ERROR)",
     ],
-    ["PARQUET with no options", { type: "PARQUET" }, "FILE_FORMAT = (TYPE = 'PARQUET')"],
+    ["PARQUET with no options", { type: "PARQUET" }, "FILE_FORMAT = (TYPE = PARQUET)"],
     [
       "ORC",
       { type: "ORC", missingFieldAs: "FIELD_DEFAULT" },
-      "FILE_FORMAT = (TYPE = 'ORC' MISSING_FIELD_AS = 'FIELD_DEFAULT')",
+      "FILE_FORMAT = (TYPE = ORC MISSING_FIELD_AS = FIELD_DEFAULT)",
     ],
     [
       "AVRO",
       { type: "AVRO", compression: "SNAPPY", missingFieldAs: "NULL" },
-      "FILE_FORMAT = (TYPE = 'AVRO' COMPRESSION = 'SNAPPY' MISSING_FIELD_AS = 'NULL')",
+      "FILE_FORMAT = (TYPE = AVRO COMPRESSION = SNAPPY MISSING_FIELD_AS = NULL)",
     ],
     ["a named file format", { formatName: "my_csv" }, "FILE_FORMAT = (FORMAT_NAME = 'my_csv')"],
     ["a named file format with a quote", { formatName: "a'b" }, "FILE_FORMAT = (FORMAT_NAME = 'a\\'b')"],
@@ -213,13 +213,13 @@ describe("renderFileFormat", () => {
 
   it("skips options that are undefined or null", () => {
     expect(renderFileFormat({ type: "CSV", skipHeader: undefined, quote: null })).toBe(
-      "FILE_FORMAT = (TYPE = 'CSV')",
+      "FILE_FORMAT = (TYPE = CSV)",
     );
   });
 
   it("leaves out options that the type does not have", () => {
     expect(renderFileFormat({ type: "PARQUET", skipHeader: 1, fieldDelimiter: "|" })).toBe(
-      "FILE_FORMAT = (TYPE = 'PARQUET')",
+      "FILE_FORMAT = (TYPE = PARQUET)",
     );
   });
 
@@ -245,8 +245,8 @@ describe("renderFileFormat", () => {
   it.each(TRICKY_STRINGS.map((s) => [s]))("keeps the field delimiter %j inside its literal", (value) => {
     const sql = renderFileFormat({ type: "CSV", fieldDelimiter: value, skipHeader: 1 });
     expect(shapeOf(sql)).toEqual({
-      skeleton: "FILE_FORMAT = (TYPE = ? FIELD_DELIMITER = ? SKIP_HEADER = 1)",
-      literals: ["CSV", value],
+      skeleton: "FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = ? SKIP_HEADER = 1)",
+      literals: [value],
     });
   });
 });
@@ -289,7 +289,7 @@ describe("renderAlterStageUrl", () => {
 describe("renderAlterStageFileFormat", () => {
   it("sets a typed file format", () => {
     expect(renderAlterStageFileFormat("s", { type: "NDJSON", compression: "GZIP" })).toBe(
-      "ALTER STAGE s SET FILE_FORMAT = (TYPE = 'NDJSON' COMPRESSION = 'GZIP')",
+      "ALTER STAGE s SET FILE_FORMAT = (TYPE = NDJSON COMPRESSION = GZIP)",
     );
   });
 
