@@ -230,6 +230,45 @@ describe("a stage keeps the copy it took of its connection", () => {
   });
 });
 
+describe("a stage with inline credentials", () => {
+  const bucket = `inline-${run}`;
+  let stack: TestStack;
+  beforeAll(async () => {
+    await seedBucket(bucket, { "in/x.csv": "1\n" });
+    stack = await new TestStack().init();
+    await stack.setConfig("secrets", { key: goodSecret }, true);
+    await stack.setConfig("resources", [
+      {
+        kind: "Stage",
+        name: "inline",
+        args: {
+          name: n("inline"),
+          url: `s3://${bucket}/in/`,
+          credentials: {
+            accessKeyId: goodKeyId,
+            secretAccessKey: { $secret: "key" },
+            endpointUrl: endpoint,
+            region: "us-east-1",
+          },
+        },
+      },
+    ]);
+  });
+  afterAll(() => stack?.cleanup());
+
+  it("creates the stage, reads through it, and survives a refresh with no drift", async () => {
+    expectOk(await stack.up());
+    expect(await listFiles(n("inline"))).toEqual(["x.csv"]);
+    expectOk(await stack.refresh());
+    expectOk(await stack.preview({ expectNoChanges: true }));
+  });
+
+  it("keeps the inline secret out of the state (after refresh too) and the CLI output", async () => {
+    expect(findSecrets(await stack.exportState(), [goodSecret])).toEqual([]);
+    expect(findSecrets(stack.allOutput(), [goodSecret])).toEqual([]);
+  });
+});
+
 describe("stage settings and internal stages", () => {
   let stack: TestStack;
   const internal = (extra: Record<string, unknown> = {}) => ({
