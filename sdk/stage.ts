@@ -22,6 +22,7 @@ interface CompressedFormat {
 
 /** CSV files. */
 export interface CsvFileFormat extends CompressedFormat {
+  /** File format type: Comma-separated values. */
   readonly type: "CSV";
   /** Record delimiter. Defaults to `\n`. */
   readonly recordDelimiter?: string;
@@ -53,6 +54,7 @@ export interface CsvFileFormat extends CompressedFormat {
 
 /** TSV files. */
 export interface TsvFileFormat extends CompressedFormat {
+  /** File format type: Tab-separated values (Databend reports them as `Text`). */
   readonly type: "TSV";
   /** Record delimiter. */
   readonly recordDelimiter?: string;
@@ -66,6 +68,7 @@ export interface TsvFileFormat extends CompressedFormat {
 
 /** Newline-delimited JSON files. */
 export interface NdjsonFileFormat extends CompressedFormat {
+  /** File format type: Newline-delimited JSON. */
   readonly type: "NDJSON";
   /** What a missing field becomes. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
@@ -75,6 +78,7 @@ export interface NdjsonFileFormat extends CompressedFormat {
 
 /** Parquet files (Databend's default format). */
 export interface ParquetFileFormat {
+  /** File format type: Parquet. */
   readonly type: "PARQUET";
   /** What a missing field becomes. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
@@ -82,6 +86,7 @@ export interface ParquetFileFormat {
 
 /** ORC files. */
 export interface OrcFileFormat {
+  /** File format type: ORC. */
   readonly type: "ORC";
   /** What a missing field becomes. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
@@ -89,6 +94,7 @@ export interface OrcFileFormat {
 
 /** Avro files. */
 export interface AvroFileFormat extends CompressedFormat {
+  /** File format type: Avro. */
   readonly type: "AVRO";
   /** What a missing field becomes. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";

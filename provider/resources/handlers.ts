@@ -5,21 +5,29 @@ export type Props = Record<string, unknown>;
 
 /** Result of `check`: normalised inputs and every failure. */
 export interface CheckResult {
+  /** The inputs to store, with defaults and computed values filled in. */
   inputs: Props;
+  /** Every problem found; empty when the inputs are valid. */
   failures: CheckFailure[];
 }
 
 /** Result of `diff`. `changes: undefined` means "cannot tell yet". */
 export interface DiffResult {
+  /** Whether anything changes; undefined when it cannot be told yet. */
   changes?: boolean;
+  /** Properties whose change forces replacement. */
   replaces?: string[];
+  /** Delete the old object before creating the new one (same name). */
   deleteBeforeReplace?: boolean;
 }
 
 /** Result of `read`: no `id` (or an empty one) means the object is gone. */
 export interface ReadResult {
+  /** The object's ID; empty or absent when it is gone. */
   id?: string;
+  /** Its outputs as they are now. */
   props?: Props;
+  /** Inputs matching what was read, so the next diff sees drift. */
   inputs?: Props;
 }
 
@@ -28,11 +36,17 @@ export interface ReadResult {
  * same handlers back the Pulumi dynamic provider and any other host.
  */
 export interface ResourceHandlers {
+  /** Validates and normalises new inputs; sends nothing to any server. */
   check(olds: Props, news: Props): Promise<CheckResult>;
+  /** Compares prior outputs (`olds`) with checked inputs (`news`). */
   diff(id: string, olds: Props, news: Props): Promise<DiffResult>;
+  /** Creates the object and returns its ID and outputs. */
   create(inputs: Props): Promise<{ id: string; outs: Props }>;
+  /** Reads the object as it is now (refresh). */
   read(id: string, props: Props): Promise<ReadResult>;
+  /** Changes the object in place and returns its new outputs. */
   update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  /** Deletes the object; deleting what is already gone succeeds. */
   delete(id: string, props: Props): Promise<void>;
 }
 

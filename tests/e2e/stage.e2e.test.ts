@@ -234,7 +234,7 @@ describe("a stage with inline credentials", () => {
   const bucket = `inline-${run}`;
   let stack: TestStack;
   beforeAll(async () => {
-    await seedBucket(bucket, { "in/x.csv": "1\n" });
+    await seedBucket(bucket, { "in/x.csv": "1\n", "next/y.csv": "2\n", "next/z.csv": "3\n" });
     stack = await new TestStack().init();
     await stack.setConfig("secrets", { key: goodSecret }, true);
     await stack.setConfig("resources", [
@@ -261,6 +261,55 @@ describe("a stage with inline credentials", () => {
     expect(await listFiles(n("inline"))).toEqual(["x.csv"]);
     expectOk(await stack.refresh());
     expectOk(await stack.preview({ expectNoChanges: true }));
+  });
+
+  it("moves to another URL in place (ALTER STAGE), keeping its name", async () => {
+    await stack.setConfig("resources", [
+      {
+        kind: "Stage",
+        name: "inline",
+        args: {
+          name: n("inline"),
+          url: `s3://${bucket}/next/`,
+          credentials: {
+            accessKeyId: goodKeyId,
+            secretAccessKey: { $secret: "key" },
+            endpointUrl: endpoint,
+            region: "us-east-1",
+          },
+        },
+      },
+    ]);
+    const r = await stack.up();
+    expectOk(r);
+    expect(primaryOp(r.ops, "inline")).toBe("update");
+    expect(await listFiles(n("inline"))).toEqual(["y.csv", "z.csv"]);
+  });
+
+  it("refuses to take over a stage it did not create, and adopts it with adopt: true", async () => {
+    await exec(`CREATE STAGE ${n("foreign")} URL = 's3://${bucket}/in/'`);
+    const foreign = (adopt: boolean) => ({
+      kind: "Stage",
+      name: "foreign",
+      args: {
+        name: n("foreign"),
+        url: `s3://${bucket}/in/`,
+        adopt,
+        credentials: {
+          accessKeyId: goodKeyId,
+          secretAccessKey: { $secret: "key" },
+          endpointUrl: endpoint,
+          region: "us-east-1",
+        },
+      },
+    });
+    await stack.setConfig("resources", [foreign(false)]);
+    const out = expectFailed(await stack.up());
+    expect(out).toContain("Databend error 2502");
+    expect(out).toContain("adopt: true");
+    await stack.setConfig("resources", [foreign(true)]);
+    expectOk(await stack.up());
+    expect(await listFiles(n("foreign"))).toEqual(["x.csv"]);
   });
 
   it("keeps the inline secret out of the state (after refresh too) and the CLI output", async () => {
