@@ -45,7 +45,8 @@ export function toDatabendError(raw: unknown, ctx: ErrorContext): DatabendError 
   const { code: serverCode, innerCode } = parseServerCode(message);
   const info = lookupServerCode(innerCode !== undefined && serverCode === 1006 ? innerCode : serverCode);
   const transport =
-    serverCode === undefined && /connect|ECONNREFUSED|timed? ?out|error sending request/i.test(message);
+    serverCode === undefined &&
+    /ECONNREFUSED|ECONNRESET|connection refused|timed? ?out|error sending request/i.test(message);
   const hint =
     serverCode !== undefined ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode]) : undefined;
   const text = serverCode !== undefined ? `Databend error ${serverCode}: ${serverText(message)}` : message;

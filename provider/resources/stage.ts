@@ -309,13 +309,9 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         if (containsUnknown(news[k]) || !same(olds[k], news[k])) alters.push(k);
       const policy = news.onConnectionChange === "recreate" ? "recreate" : "keep";
       if (!isInternal && policy === "recreate" && connectionChanged(olds, news)) alters.push("connection");
-      if (
-        !isInternal &&
-        (typeof olds.connectionName === "string") !== (typeof news.connectionName === "string") &&
-        typeof news.connectionName === "string"
-      ) {
-        alters.push("connection");
-      }
+      const connectionAdded =
+        typeof news.connectionName === "string" && typeof olds.connectionName !== "string";
+      if (!isInternal && connectionAdded) alters.push("connection");
       const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
       const other = ["comment", "onConnectionChange", "forceDestroy", "adopt"].some(
         (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
