@@ -233,26 +233,28 @@ describe("a stage keeps the copy it took of its connection", () => {
 describe("a stage with inline credentials", () => {
   const bucket = `inline-${run}`;
   let stack: TestStack;
+  /** An external stage on `s3://bucket/<path>/` with the local S3's key given inline. */
+  const inlineStage = (resource: string, path: string, extra: Record<string, unknown> = {}) => ({
+    kind: "Stage",
+    name: resource,
+    args: {
+      name: n(resource),
+      url: `s3://${bucket}/${path}/`,
+      credentials: {
+        accessKeyId: goodKeyId,
+        secretAccessKey: { $secret: "key" },
+        endpointUrl: endpoint,
+        region: "us-east-1",
+      },
+      ...extra,
+    },
+  });
+
   beforeAll(async () => {
     await seedBucket(bucket, { "in/x.csv": "1\n", "next/y.csv": "2\n", "next/z.csv": "3\n" });
     stack = await new TestStack().init();
     await stack.setConfig("secrets", { key: goodSecret }, true);
-    await stack.setConfig("resources", [
-      {
-        kind: "Stage",
-        name: "inline",
-        args: {
-          name: n("inline"),
-          url: `s3://${bucket}/in/`,
-          credentials: {
-            accessKeyId: goodKeyId,
-            secretAccessKey: { $secret: "key" },
-            endpointUrl: endpoint,
-            region: "us-east-1",
-          },
-        },
-      },
-    ]);
+    await stack.setConfig("resources", [inlineStage("inline", "in")]);
   });
   afterAll(() => stack?.cleanup());
 
@@ -264,22 +266,7 @@ describe("a stage with inline credentials", () => {
   });
 
   it("moves to another URL in place (ALTER STAGE), keeping its name", async () => {
-    await stack.setConfig("resources", [
-      {
-        kind: "Stage",
-        name: "inline",
-        args: {
-          name: n("inline"),
-          url: `s3://${bucket}/next/`,
-          credentials: {
-            accessKeyId: goodKeyId,
-            secretAccessKey: { $secret: "key" },
-            endpointUrl: endpoint,
-            region: "us-east-1",
-          },
-        },
-      },
-    ]);
+    await stack.setConfig("resources", [inlineStage("inline", "next")]);
     const r = await stack.up();
     expectOk(r);
     expect(primaryOp(r.ops, "inline")).toBe("update");
@@ -288,26 +275,11 @@ describe("a stage with inline credentials", () => {
 
   it("refuses to take over a stage it did not create, and adopts it with adopt: true", async () => {
     await exec(`CREATE STAGE ${n("foreign")} URL = 's3://${bucket}/in/'`);
-    const foreign = (adopt: boolean) => ({
-      kind: "Stage",
-      name: "foreign",
-      args: {
-        name: n("foreign"),
-        url: `s3://${bucket}/in/`,
-        adopt,
-        credentials: {
-          accessKeyId: goodKeyId,
-          secretAccessKey: { $secret: "key" },
-          endpointUrl: endpoint,
-          region: "us-east-1",
-        },
-      },
-    });
-    await stack.setConfig("resources", [foreign(false)]);
+    await stack.setConfig("resources", [inlineStage("foreign", "in", { adopt: false })]);
     const out = expectFailed(await stack.up());
     expect(out).toContain("Databend error 2502");
     expect(out).toContain("adopt: true");
-    await stack.setConfig("resources", [foreign(true)]);
+    await stack.setConfig("resources", [inlineStage("foreign", "in", { adopt: true })]);
     expectOk(await stack.up());
     expect(await listFiles(n("foreign"))).toEqual(["x.csv"]);
   });
