@@ -6,9 +6,30 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const [cmd, ...args] = process.argv.slice(2);
 
+// Columns in the order Databend documents them (the driver returns rows as unordered objects).
+const ORDER = [
+  "name",
+  "stage_type",
+  "storage_type",
+  "url",
+  "endpoint",
+  "has_credentials",
+  "has_encryption_key",
+  "storage_params",
+  "file_format_options",
+  "creator",
+  "created_on",
+  "comment",
+  "owner",
+  "size",
+  "md5",
+  "last_modified",
+];
+
 function table(rows) {
   if (rows.length === 0) return "(no rows)";
-  const cols = Object.keys(rows[0]);
+  const rank = (c) => (ORDER.includes(c) ? ORDER.indexOf(c) : ORDER.length);
+  const cols = Object.keys(rows[0]).sort((a, b) => rank(a) - rank(b));
   const cell = (v) =>
     v === null || v === undefined ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v);
   return rows.map((r) => cols.map((c) => `${c}: ${cell(r[c])}`).join("\n  ")).join("\n---\n  ");
