@@ -174,6 +174,20 @@ function connectionChanged(olds: Props, news: Props): boolean {
   );
 }
 
+/**
+ * What makes an external stage's location need `ALTER STAGE ... SET URL = ... CONNECTION = (...)`: a
+ * new URL or credentials, a connection added, or (with `onConnectionChange: "recreate"`) a changed
+ * connection. Shared by `diff` (which decides) and `update` (which acts), so they cannot disagree.
+ */
+function locationChanges(olds: Props, news: Props): string[] {
+  const changes = ["url", "credentials"].filter((k) => containsUnknown(news[k]) || !same(olds[k], news[k]));
+  const external = news.url !== undefined && news.url !== null;
+  const recapture = news.onConnectionChange === "recreate" && connectionChanged(olds, news);
+  const connectionAdded = typeof news.connectionName === "string" && typeof olds.connectionName !== "string";
+  if (external && (recapture || connectionAdded)) changes.push("connection");
+  return changes;
+}
+
 /** Normalises enum spellings so `GZIP`, `Gzip` and `gzip` compare equal, as do `FIELD_DEFAULT` and `FieldDefault`. */
 function normEnum(v: unknown): string {
   return String(v).replace(/_/g, "").toLowerCase();
@@ -304,14 +318,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const wasInternal = olds.url === undefined || olds.url === null;
       const isInternal = news.url === undefined || news.url === null;
       if (wasInternal !== isInternal) return { changes: true, replaces: ["url"], deleteBeforeReplace: true };
-      const alters: string[] = [];
-      for (const k of ["url", "credentials"])
-        if (containsUnknown(news[k]) || !same(olds[k], news[k])) alters.push(k);
-      const policy = news.onConnectionChange === "recreate" ? "recreate" : "keep";
-      if (!isInternal && policy === "recreate" && connectionChanged(olds, news)) alters.push("connection");
-      const connectionAdded =
-        typeof news.connectionName === "string" && typeof olds.connectionName !== "string";
-      if (!isInternal && connectionAdded) alters.push("connection");
+      const alters = locationChanges(olds, news);
       const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
       const other = ["comment", "onConnectionChange", "forceDestroy", "adopt"].some(
         (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
@@ -408,18 +415,13 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const s = await session();
       const action = `update stage ${spec.name}`;
       let captured = olds.capturedConnection as CapturedConnection | undefined;
-      if (spec.url !== undefined) {
-        const recapture = spec.onConnectionChange === "recreate" && connectionChanged(olds, news);
-        const sourceChanged = !same(olds.url, news.url) || !same(olds.credentials, news.credentials);
-        const connectionAdded = !prev.connection && !!spec.connection;
-        if (recapture || sourceChanged || connectionAdded) {
-          await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {
-            action,
-            secrets: secretsOf(spec),
-            hints: HINTS,
-          });
-          captured = capture(spec);
-        }
+      if (spec.url !== undefined && locationChanges(withDefaults(olds), withDefaults(news)).length > 0) {
+        await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {
+          action,
+          secrets: secretsOf(spec),
+          hints: HINTS,
+        });
+        captured = capture(spec);
       }
       if (!same(prev.fileFormat, spec.fileFormat)) {
         await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
