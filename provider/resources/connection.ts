@@ -14,7 +14,14 @@ import {
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { Props, ResourceHandlers, STATE_VERSION, compact, withoutHostKeys } from "./handlers";
+import {
+  Props,
+  ResourceHandlers,
+  STATE_VERSION,
+  compact,
+  inputsFromOutputs,
+  withoutHostKeys,
+} from "./handlers";
 
 /** Connection inputs after `check`. */
 export interface ConnectionInputs {
@@ -157,8 +164,7 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
       }
       const c: ConnectionInputs = { name: id, storageType: serverType, params, adopt: state.adopt === true };
       const outs = connectionOutputs(c);
-      const inputs: Props = { ...outs };
-      delete inputs.stateVersion;
+      const inputs = inputsFromOutputs(outs, []);
       if (state.adopt === true) inputs.adopt = true;
       return { id, props: outs, inputs };
     },

@@ -81,3 +81,10 @@ function compactValue(v: unknown): unknown {
   if (v !== null && typeof v === "object") return compact(v as Props);
   return v;
 }
+
+/** The inputs that match `outs` after a refresh: the outputs without the keys only a provider sets. */
+export function inputsFromOutputs(outs: Props, outputOnly: readonly string[]): Props {
+  const inputs: Props = { ...outs };
+  for (const k of ["stateVersion", ...outputOnly]) delete inputs[k];
+  return inputs;
+}

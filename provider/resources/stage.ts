@@ -18,7 +18,14 @@ import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { Props, ResourceHandlers, STATE_VERSION, compact, withoutHostKeys } from "./handlers";
+import {
+  Props,
+  ResourceHandlers,
+  STATE_VERSION,
+  compact,
+  inputsFromOutputs,
+  withoutHostKeys,
+} from "./handlers";
 
 /** The first Databend version with ALTER STAGE (and so in-place URL, credential and format changes). */
 export const ALTER_STAGE_SINCE = "1.2.867";
@@ -402,11 +409,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         next,
         external ? (props.capturedConnection as CapturedConnection | undefined) : undefined,
       );
-      const inputs: Props = { ...outs };
-      delete inputs.stateVersion;
-      delete inputs.stageType;
-      delete inputs.capturedConnection;
-      return { id, props: outs, inputs };
+      return { id, props: outs, inputs: inputsFromOutputs(outs, ["stageType", "capturedConnection"]) };
     },
 
     async update(_id, olds, news) {
