@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { providerShim } from "./providerShim";
 import { staleCopyWarning } from "../provider/resources/stage";
+import { shouldWarnInThisPhase } from "./warningPhase";
 
 type In<T> = pulumi.Input<T>;
 
@@ -265,7 +266,7 @@ export class Stage extends pulumi.dynamic.Resource {
           connectionFingerprint: fp,
           onConnectionChange: policy,
         });
-        if (warning) pulumi.log.warn(warning, this);
+        if (warning && shouldWarnInThisPhase(pulumi.runtime.isDryRun())) pulumi.log.warn(warning, this);
       });
   }
 }
