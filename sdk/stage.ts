@@ -173,6 +173,9 @@ export interface CapturedConnection {
 
 const provider = providerShim("stage");
 
+/** Properties the class declares as outputs: registered even when not given. */
+const DECLARED_OUTPUTS: ReadonlySet<string> = new Set(["name", "url", "stageType", "capturedConnection"]);
+
 /**
  * A Databend STAGE: an internal stage, or an external one on a URL with a connection (or inline
  * credentials).
@@ -218,8 +221,11 @@ export class Stage extends pulumi.dynamic.Resource {
       adopt: args.adopt,
       stageType: undefined,
       capturedConnection: undefined,
-      stateVersion: undefined,
     };
+    // Register only what exists: every declared property costs the program an output per resource.
+    for (const key of Object.keys(props)) {
+      if (props[key] === undefined && !DECLARED_OUTPUTS.has(key)) delete props[key];
+    }
     for (const [key, value] of Object.entries(args as unknown as Record<string, unknown>)) {
       // Unknown keys go through so check() names them at preview time.
       if (!(key in props) && key !== "connection" && value !== undefined)
