@@ -1,5 +1,5 @@
 import type * as Iam from "@aws-sdk/client-iam";
-import { resolveAwsRegion } from "../settings";
+import { awsClientConfig } from "./awsClientConfig";
 import { isAwsError } from "./awsErrors";
 import { decodePolicyText } from "./policyDocument";
 
@@ -103,7 +103,7 @@ function tagList(tags: Readonly<Record<string, string>>): Iam.Tag[] {
 export function iamApi(): IamApi {
   const sdk = require("@aws-sdk/client-iam") as typeof Iam;
   // IAM is global; the region only picks the signing region (us-east-1 for the aws partition).
-  const client = new sdk.IAMClient({ region: resolveAwsRegion() ?? "us-east-1" });
+  const client = new sdk.IAMClient(awsClientConfig());
 
   return {
     async createRole(spec) {

@@ -1,5 +1,5 @@
 import type * as S3 from "@aws-sdk/client-s3";
-import { resolveAwsRegion } from "../settings";
+import { awsClientConfig } from "./awsClientConfig";
 import type { TemporaryCredentials } from "./stsClient";
 
 /**
@@ -19,7 +19,7 @@ export function s3Api(): S3Api {
   return {
     async listPrefix(credentials, bucket, prefix) {
       const client = new sdk.S3Client({
-        region: resolveAwsRegion() ?? "us-east-1",
+        ...awsClientConfig(),
         credentials,
         followRegionRedirects: true,
       });

@@ -1,5 +1,5 @@
 import type * as Sts from "@aws-sdk/client-sts";
-import { resolveAwsRegion } from "../settings";
+import { awsClientConfig } from "./awsClientConfig";
 
 /**
  * The only module that loads `@aws-sdk/client-sts`, `require`d inside {@link stsApi}. Region, credentials
@@ -27,7 +27,7 @@ export interface StsApi {
 /** An {@link StsApi} backed by `@aws-sdk/client-sts`. */
 export function stsApi(): StsApi {
   const sdk = require("@aws-sdk/client-sts") as typeof Sts;
-  const client = new sdk.STSClient({ region: resolveAwsRegion() ?? "us-east-1" });
+  const client = new sdk.STSClient(awsClientConfig());
   return {
     async callerArn() {
       const r = await client.send(new sdk.GetCallerIdentityCommand({}));

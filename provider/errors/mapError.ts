@@ -69,12 +69,16 @@ export function toDatabendError(raw: unknown, ctx: ErrorContext): DatabendError 
     /ECONNREFUSED|ECONNRESET|connection refused|connection reset|timed? ?out|error sending request|error decoding|unexpected EOF|broken pipe|ResponseError: \(5\d\d/i.test(
       message,
     );
+  const unavailable = /ResponseError: \((50[23])/.exec(message)?.[1];
   const hint =
     serverCode !== undefined
       ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode])
       : transport
-        ? `The Databend endpoint ${ctx.endpoint ?? ""} did not answer in time or dropped the connection. ` +
-          "The statement may still have run: run `pulumi up` again (an object left behind is reported, with how to take it over)"
+        ? unavailable
+          ? `The Databend endpoint ${ctx.endpoint ?? ""} answered HTTP ${unavailable} (unavailable): the statement did ` +
+            "not run; run `pulumi up` again"
+          : `The Databend endpoint ${ctx.endpoint ?? ""} did not answer in time or dropped the connection. ` +
+            "The statement may still have run: run `pulumi up` again (an object left behind is reported, with how to take it over)"
         : undefined;
   const clean = serverText(message);
   const text = serverCode !== undefined ? `Databend error ${serverCode}: ${clean}` : clean;

@@ -179,10 +179,17 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
           })
         ).arn;
       } catch (e) {
-        const existing = isAwsError(e, "EntityAlreadyExistsException") && adoptRequested(r.roleName);
-        if (!existing) throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
-        // Take over a role left behind (e.g. by an interrupted deployment): make it say what we want.
+        if (!isAwsError(e, "EntityAlreadyExistsException")) {
+          throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+        }
         const found = await iam.getRole(r.roleName);
+        // A role whose trust policy already names this resource's external ID was made by this
+        // operation (a create whose answer was lost and that the SDK sent again, or an interrupted
+        // deployment): taking it over is safe. Any other role needs DATABEND_ADOPT.
+        const ours = found !== undefined && samePolicy(found.trustPolicy, docs.trustPolicy);
+        if (!ours && !adoptRequested(r.roleName)) {
+          throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+        }
         await syncRole(iam, r, {
           maxSessionDuration: found?.maxSessionDuration,
           permissionsBoundary: found?.permissionsBoundary,

@@ -196,6 +196,16 @@ describe("StageAccessRole create", () => {
     },
   );
 
+  it("takes over, unasked, a role whose trust policy names this resource's own external ID (a lost answer)", async () => {
+    const { iam, h } = setup();
+    const { inputs } = await h.check({}, NEWS);
+    await h.create(inputs);
+    // The same create again, as after a cut response the SDK retried: the role proves it is ours.
+    const { id } = await h.create(inputs);
+    expect(id).toBe("stage-role");
+    expect(iam.roles.size).toBe(1);
+  });
+
   it("does not take over a role DATABEND_ADOPT does not name", async () => {
     const { iam, h } = setup();
     await created(h);

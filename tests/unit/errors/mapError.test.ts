@@ -189,6 +189,18 @@ describe("toDatabendError", () => {
     expect(e.message).not.toContain("SUPER");
   });
 
+  it("says a 503 did not run the statement (retryable)", () => {
+    const e = toDatabendError(new Error("APIError: ResponseError: (503 Service Unavailable) [v0.33.7]"), {
+      action: "create stage s",
+      secrets: [],
+      endpoint: ENDPOINT,
+    });
+    expect(e.code).toBe("Transport");
+    expect(e.retryable).toBe(true);
+    expect(e.message).toContain(`answered HTTP 503 (unavailable): the statement did not run`);
+    expect(e.message).not.toContain("may still have run");
+  });
+
   it("gives no endpoint hint to a failure that is not a transport failure", () => {
     const e = toDatabendError(new Error("something odd"), { action: "a", secrets: [], endpoint: ENDPOINT });
     expect(e.message).toBe("a: something odd");
