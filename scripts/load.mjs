@@ -5,7 +5,7 @@
 // failed, the statements sent to Databend (counted by a pass-through proxy, so other users of the
 // shared stack do not blur the figures) against the statements the plan needs, and the orphans.
 // Usage: node scripts/load.mjs [N=500] [--parallel 32]   (needs `npm run stack:start`)
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -59,6 +59,16 @@ async function pulumi(...cmd) {
   } catch (e) {
     return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
+}
+
+/** Sets a config value from standard input: a large value would exceed the limit of one argument. */
+function setConfig(key, value) {
+  const r = spawnSync("pulumi", ["config", "set", key, "--stack", stack, "--cwd", program, "--non-interactive"], {
+    env: runEnv,
+    input: value,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`pulumi config set ${key} failed: ${r.stderr}`);
 }
 
 function resources(secretKey) {
@@ -154,13 +164,13 @@ try {
     "secrets",
     JSON.stringify({ a: "load-secret-a", b: "load-secret-b" }),
   );
-  await pulumi("config", "set", "resources", JSON.stringify(resources("a")));
+  setConfig("resources", JSON.stringify(resources("a")));
   const par = ["--parallel", String(parallel)];
   console.error(`load: ${n} connections + ${n} stages, --parallel ${parallel}`);
   await phase("create", 2 * n, () => pulumi("up", "--yes", "--skip-preview", ...par));
   await phase("preview (no change)", 0, () => pulumi("preview", "--expect-no-changes", ...par));
   await phase("refresh", 0, () => pulumi("refresh", "--yes", "--skip-preview", ...par));
-  await pulumi("config", "set", "resources", JSON.stringify(resources("b")));
+  setConfig("resources", JSON.stringify(resources("b")));
   await phase("update every connection", n, () => pulumi("up", "--yes", "--skip-preview", ...par));
   await phase("destroy", 2 * n, () => pulumi("destroy", "--yes", "--skip-preview", ...par));
   console.table(rows);
