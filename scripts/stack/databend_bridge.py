@@ -585,11 +585,13 @@ def parse_schema(schema_debug: str) -> list[tuple[str, str]]:
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]+)\}|(.))", re.DOTALL)
-_QUOTED = r"'(?:[^'\\]+|\\.)*'"
+_QUOTED = r"'(?:[^'\\]|\\.)*'"
 _QUOTED_RE = re.compile(_QUOTED, re.DOTALL)
 # One cell: non-separator characters and quoted literals (which may contain the
 # separator), up to the separator; padding is stripped afterwards.
-_CELL_RE = re.compile(r"((?:[^│']+|" + _QUOTED + r")*)│", re.DOTALL)
+# (Single-character alternatives, not `[^...]+` inside `*`: nested quantifiers backtrack
+# exponentially on the unbalanced quotes old engines print.)
+_CELL_RE = re.compile(r"((?:[^│']|" + _QUOTED + r")*)│", re.DOTALL)
 
 
 def _unescape_display(body: str) -> str:
@@ -607,7 +609,23 @@ def _unescape_display(body: str) -> str:
     return _ESCAPE_RE.sub(repl, body)
 
 
-def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
+def _cell(value: str, escaped: bool = True) -> tuple[str, str]:
+    """Classify one cell's text (padding removed) as ``quoted`` (decoded) or ``raw``.
+
+    ``escaped`` is False for engines of the 1.2.453 generation, which print strings between quotes
+    without any escaping (the creator 'root'@'%' comes out as ''root'@'%''): the value is then
+    what the outer quotes hold, verbatim.
+    """
+    if not escaped:
+        if len(value) >= 2 and value[0] == "'" and value[-1] == "'":
+            return ("quoted", value[1:-1])
+        return ("raw", value)
+    if value.startswith("'") and _QUOTED_RE.fullmatch(value):
+        return ("quoted", _unescape_display(value[1:-1]))
+    return ("raw", value)
+
+
+def _parse_row(line: str, ncols: int, escaped: bool = True) -> list[tuple[str, str]]:
     """Split one rendered row into ``[(kind, text)]`` with kind ``quoted``/``raw``.
 
     A row is ``│ <value><padding> │ <value><padding> │``.  A value that is
@@ -617,11 +635,15 @@ def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
     """
     if not (line.startswith("│") and line.endswith("│")):
         raise ValueError(f"unexpected row line {line[:60]!r}")
+    parts = line[1:-1].split("│")
     if "'" not in line:
-        parts = line[1:-1].split("│")
         if len(parts) != ncols:
             raise ValueError(f"rendered row has {len(parts)} cells, schema has {ncols}")
         return [("raw", p.strip(" ")) for p in parts]
+    if len(parts) == ncols:
+        # No separator inside a value: split directly (also keeps the cell regex, which backtracks
+        # badly on the unescaped quotes of old engines, away from such rows).
+        return [_cell(p.strip(" "), escaped) for p in parts]
     cells: list[tuple[str, str]] = []
     pos = 1
     n = len(line)
@@ -629,15 +651,7 @@ def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
         m = _CELL_RE.match(line, pos)
         if not m:
             raise ValueError(f"cannot split rendered row near {line[pos:pos + 40]!r}")
-        value = m.group(1).strip(" ")
-        if value.startswith("'") and _QUOTED_RE.fullmatch(value):
-            cells.append(("quoted", _unescape_display(value[1:-1])))
-        elif len(value) >= 2 and value[0] == "'" and value[-1] == "'":
-            # Engines of the 1.2.453 generation print quotes inside strings unescaped (the
-            # creator 'root'@'%' comes out as ''root'@'%''): the value is what the outer quotes hold.
-            cells.append(("quoted", value[1:-1]))
-        else:
-            cells.append(("raw", value))
+        cells.append(_cell(m.group(1).strip(" "), escaped))
         pos = m.end()
     if len(cells) != ncols:
         raise ValueError(f"rendered row has {len(cells)} cells, schema has {ncols}")
@@ -664,8 +678,10 @@ def _cell_to_json(kind: str, text: str, base_type: str) -> str | None:
     return text
 
 
-def rendered_rows(rendered: str, num_rows: int, schema: list[tuple[str, str]]) -> list[list[str | None]]:
-    """Read the rows back from ``str(DataBlocks)``."""
+def rendered_rows(
+    rendered: str, num_rows: int, schema: list[tuple[str, str]], escaped: bool = True
+) -> list[list[str | None]]:
+    """Read the rows back from ``str(DataBlocks)`` (``escaped``: see `_cell`)."""
     if num_rows == 0:
         return []
     lines = rendered.split("\n")
@@ -684,7 +700,7 @@ def rendered_rows(rendered: str, num_rows: int, schema: list[tuple[str, str]]) -
     ncols = len(schema)
     rows = []
     for ln in body:
-        cells = _parse_row(ln, ncols)
+        cells = _parse_row(ln, ncols, escaped)
         rows.append([_cell_to_json(k, v, bt) for (k, v), bt in zip(cells, base_types)])
     return rows
 
@@ -761,7 +777,7 @@ def open_context(databend: Any, data_dir: str) -> Any:
 
     1.2.8xx: ``SessionContext(data_path=DIR)``; 1.2.7xx: ``init_service(local_dir=DIR)`` then
     ``SessionContext()``; 1.2.453: ``SessionContext()`` with paths relative to the working
-    directory (the bridge changes into ``DIR`` first).
+    directory (`Engine` changes into ``DIR`` first).
     """
     try:
         return databend.SessionContext(data_path=data_dir)
@@ -770,8 +786,6 @@ def open_context(databend: Any, data_dir: str) -> Any:
     init = getattr(databend, "init_service", None)
     if init is not None:
         init(local_dir=data_dir)
-    else:
-        os.chdir(data_dir)
     return databend.SessionContext()
 
 
@@ -800,12 +814,17 @@ class Engine:
     _UNLIMITED = 1 << 62
 
     def __init__(self, data_dir: str):
+        # Engines of the 1.2.453 generation put their data under the working directory (from
+        # import time on), so work from the data directory.
+        os.chdir(data_dir)
         import databend  # noqa: PLC0415 - imported after the environment is prepared
 
         self._lock = threading.Lock()
         started = time.monotonic()
         self._ctx = open_context(databend, data_dir)
         self.start_seconds = time.monotonic() - started
+        # Whether the engine escapes quotes inside rendered strings (not in the 1.2.453 generation).
+        self._escaped = "\\'" in str(self._collect("SELECT 'a''b' AS v")[1])
         self.full_version = self._scalar("SELECT version()") or ""
         self.semver = semver_of(self.full_version)
         self._db = self._scalar("SELECT current_database()") or "default"
@@ -841,7 +860,7 @@ class Engine:
         try:
             schema = parse_schema(str(df.schema()))
             num_rows = blocks.num_rows()
-            rows = rendered_rows(str(blocks), num_rows, schema) if num_rows else []
+            rows = rendered_rows(str(blocks), num_rows, schema, self._escaped) if num_rows else []
         except (ValueError, IndexError, KeyError) as exc:
             raise BridgeError(INTERNAL_ERROR_CODE, f"bridge: cannot read the engine result: {exc}") from exc
         return schema, rows
