@@ -14,6 +14,7 @@ import {
   renderListStage,
 } from "../sql/stage";
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
+import { StageRow, parseStageRow } from "../storage/stageRow";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import { validateStageInputs } from "../validation/stageSchema";
@@ -231,18 +232,6 @@ export function reconcileFileFormat(
   return out as FileFormatInput;
 }
 
-function parseJsonColumn(v: unknown): Record<string, unknown> {
-  if (v && typeof v === "object") return v as Record<string, unknown>;
-  if (typeof v === "string" && v) {
-    try {
-      return JSON.parse(v) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return {};
-}
-
 /**
  * Stage CRUD with Databend's copy semantics: a stage keeps the connection parameters it copied at
  * creation; a connection change never updates, replaces or deletes it unless `onConnectionChange` is
@@ -254,27 +243,29 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
     return versionAtLeast(await s.serverVersion(), ALTER_STAGE_SINCE);
   }
 
-  async function describe(s: SqlSession, name: string): Promise<Record<string, unknown> | undefined> {
+  /** DESC STAGE, read into one shape from the 13-column layout and the older Debug-string one. */
+  async function describe(s: SqlSession, name: string): Promise<StageRow | undefined> {
     const rows = await s.query(renderDescStage(name), { action: `read stage ${name}`, hints: HINTS });
-    const row = rows[0];
-    if (row && !("storage_params" in row) && "stage_params" in row) {
-      const v = await s.serverVersion();
-      throw new DatabendError(
-        `read stage ${name}: Databend ${v} describes stages in its pre-1.2.870 layout, which this provider cannot ` +
-          "compare; upgrade the server to 1.2.870 or later",
-        { code: "InvalidInput", retryable: false },
-      );
-    }
-    return row;
+    return rows[0] ? parseStageRow(rows[0]) : undefined;
   }
 
   async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
+    if (!(await supportsAlter(s))) {
+      // Servers without ALTER STAGE also drop COMMENT from CREATE STAGE: a comment cannot be stored.
+      if (spec.comment === undefined) return;
+      throw new DatabendError(
+        `${action}: Databend ${await s.serverVersion()} cannot store a stage comment (it ignores COMMENT in ` +
+          `CREATE STAGE and has no ALTER STAGE, which arrived in ${ALTER_STAGE_SINCE}); remove \`comment\` or ` +
+          "upgrade the server",
+        { code: "InvalidInput", retryable: false },
+      );
+    }
     await s.exec(renderAlterStageComment(spec.name, spec.comment), { action, hints: HINTS });
   }
 
   async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
     const row = await describe(s, spec.name);
-    const existingInternal = String(row?.stage_type ?? "") === "Internal";
+    const existingInternal = row?.stageType === "Internal";
     const action = `adopt stage ${spec.name}`;
     if (existingInternal && spec.url !== undefined) {
       throw new DatabendError(
@@ -386,8 +377,8 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const row = await describe(s, id);
       if (!row) return { id: "" };
       const state = parseStage(props);
-      const external = String(row.stage_type ?? "") !== "Internal";
-      const serverUrl = external && typeof row.url === "string" ? row.url : undefined;
+      const external = row.stageType !== "Internal";
+      const serverUrl = external ? row.url : undefined;
       const url =
         serverUrl === undefined
           ? undefined
@@ -398,8 +389,8 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         ...state,
         name: id,
         url,
-        fileFormat: reconcileFileFormat(state.fileFormat, parseJsonColumn(row.file_format_options)),
-        comment: typeof row.comment === "string" && row.comment !== "" ? row.comment : undefined,
+        fileFormat: reconcileFileFormat(state.fileFormat, row.fileFormat),
+        comment: row.comment,
       };
       if (!external) {
         next.connection = undefined;
