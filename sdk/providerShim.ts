@@ -22,6 +22,7 @@ export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvide
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       const p = require(PROVIDER_MODULE) as ProviderModule;
       p.configure({ dsn: req.config.get("databend:dsn"), awsRegion: req.config.get("aws:region") });
+      p.setDebugLog((require("pulumi-databend/engine-log") as typeof import("./engineLog")).engineDebugLog());
     },
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
       const p = require(PROVIDER_MODULE) as ProviderModule;

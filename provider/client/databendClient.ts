@@ -1,6 +1,7 @@
 import { toDatabendError } from "../errors/mapError";
 import { dsnPassword } from "../secrets/mask";
 import { resolveDsn } from "../settings";
+import { acceptServerVersion } from "./serverVersion";
 import { SqlRow, SqlSession, StatementContext } from "./sqlSession";
 
 /** The parts of databend-driver's API this module uses. */
@@ -50,13 +51,17 @@ class DriverSession implements SqlSession {
 
   static async open(dsn: string): Promise<DriverSession> {
     const secret = dsnPassword(dsn);
+    let conn: DriverConnection;
     try {
       const driver = require("databend-driver") as DriverModule;
-      const conn = await new driver.Client(dsn).getConn();
-      return new DriverSession(conn, secret);
+      conn = await new driver.Client(dsn).getConn();
     } catch (e) {
       throw toDatabendError(e, { action: "connect to Databend", secrets: [secret, dsn] });
     }
+    // Version detection: once per provider process (sessions are cached), logged, and refused when too old.
+    const session = new DriverSession(conn, secret);
+    await session.serverVersion();
+    return session;
   }
 
   async exec(sql: string, ctx: StatementContext): Promise<void> {
@@ -78,7 +83,7 @@ class DriverSession implements SqlSession {
 
   serverVersion(): Promise<string> {
     this.version ??= this.query("SELECT version() AS v", { action: "read the Databend server version" }).then(
-      (rows) => parseServerVersion(String(rows[0]?.v ?? "")),
+      (rows) => acceptServerVersion(String(rows[0]?.v ?? "")),
     );
     return this.version;
   }
@@ -88,18 +93,4 @@ class DriverSession implements SqlSession {
   }
 }
 
-/** Extracts `1.2.895` from version strings such as `v1.2.895-nightly-abc(rust-1.85...)`. */
-export function parseServerVersion(text: string): string {
-  const m = /(\d+)\.(\d+)\.(\d+)/.exec(text);
-  return m ? `${m[1]}.${m[2]}.${m[3]}` : "0.0.0";
-}
-
-/** True when `version` is at least `min` (both `x.y.z`). */
-export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split(".").map(Number);
-  const b = min.split(".").map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
-}
+export { parseServerVersion, versionAtLeast } from "./serverVersion";

@@ -249,17 +249,23 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
     return rows[0] ? parseStageRow(rows[0]) : undefined;
   }
 
+  /**
+   * Servers without ALTER STAGE also drop COMMENT from CREATE STAGE, so they cannot store a comment:
+   * refuse one before anything is created.
+   */
+  async function assertCommentStorable(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
+    if (spec.comment === undefined || (await supportsAlter(s))) return;
+    throw new DatabendError(
+      `${action}: Databend ${await s.serverVersion()} cannot store a stage comment (it ignores COMMENT in ` +
+        `CREATE STAGE and has no ALTER STAGE, which arrived in ${ALTER_STAGE_SINCE}); remove \`comment\` or ` +
+        "upgrade the server",
+      { code: "InvalidInput", retryable: false },
+    );
+  }
+
   async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
-    if (!(await supportsAlter(s))) {
-      // Servers without ALTER STAGE also drop COMMENT from CREATE STAGE: a comment cannot be stored.
-      if (spec.comment === undefined) return;
-      throw new DatabendError(
-        `${action}: Databend ${await s.serverVersion()} cannot store a stage comment (it ignores COMMENT in ` +
-          `CREATE STAGE and has no ALTER STAGE, which arrived in ${ALTER_STAGE_SINCE}); remove \`comment\` or ` +
-          "upgrade the server",
-        { code: "InvalidInput", retryable: false },
-      );
-    }
+    // Without ALTER STAGE there is no comment to set (see assertCommentStorable) and none to clear.
+    if (!(await supportsAlter(s))) return;
     await s.exec(renderAlterStageComment(spec.name, spec.comment), { action, hints: HINTS });
   }
 
@@ -341,6 +347,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const spec = parseStage(inputs);
       const s = await session();
       const action = `create stage ${spec.name}`;
+      await assertCommentStorable(s, spec, action);
       try {
         await s.exec(
           renderCreateStage(spec.name, {
@@ -408,6 +415,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const spec = parseStage(news);
       const s = await session();
       const action = `update stage ${spec.name}`;
+      if (!same(prev.comment, spec.comment)) await assertCommentStorable(s, spec, action);
       let captured = olds.capturedConnection as CapturedConnection | undefined;
       if (spec.url !== undefined && locationChanges(withDefaults(olds), withDefaults(news)).length > 0) {
         await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {

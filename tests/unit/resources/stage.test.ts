@@ -283,10 +283,17 @@ describe("stage create with adopt", () => {
 
   it("says that a server without ALTER STAGE cannot store a comment", async () => {
     const db = new FakeSession("1.2.810");
-    await expect(stageHandlers(db.factory()).create(s3Stage({ comment: "mine" }))).rejects.toThrow(
+    const h = stageHandlers(db.factory());
+    await expect(h.create(s3Stage({ comment: "mine" }))).rejects.toThrow(
       "create stage my_s3_stage: Databend 1.2.810 cannot store a stage comment (it ignores COMMENT in CREATE STAGE " +
         "and has no ALTER STAGE, which arrived in 1.2.867); remove `comment` or upgrade the server",
     );
+    expect(db.statements).toEqual([]); // refused before anything is created
+    const olds = await created(s3Stage());
+    await expect(h.update("my_s3_stage", olds, s3Stage({ comment: "mine" }))).rejects.toThrow(
+      /cannot store a stage comment/,
+    );
+    expect(db.statements).toEqual([]);
   });
 
   it("never replaces an existing internal stage when an external one is wanted", async () => {

@@ -4,11 +4,14 @@ import { providerShim } from "../../../sdk/providerShim";
 
 const handlers: Partial<ResourceHandlers> = {};
 const configure = jest.fn();
+const setDebugLog = jest.fn();
+const sink = (): void => undefined;
 
 jest.mock(
   "pulumi-databend/provider",
   () => ({
     configure: (s: unknown) => configure(s),
+    setDebugLog: (s: unknown) => setDebugLog(s),
     handlersFor: (kind: string, protocol: number) => {
       if (protocol !== 1) throw new Error(`protocol ${protocol}`);
       if (kind !== "stage") throw new Error(`kind ${kind}`);
@@ -17,6 +20,7 @@ jest.mock(
   }),
   { virtual: true },
 );
+jest.mock("pulumi-databend/engine-log", () => ({ engineDebugLog: () => sink }), { virtual: true });
 
 describe("providerShim", () => {
   it("reads the DSN and AWS region from stack config in configure()", async () => {
@@ -28,6 +32,7 @@ describe("providerShim", () => {
       config: { get: (k: string) => values[k], require: (k: string) => values[k] as string },
     } as never);
     expect(configure).toHaveBeenCalledWith({ dsn: "databend://u:p@h:1/db", awsRegion: "eu-west-1" });
+    expect(setDebugLog).toHaveBeenCalledWith(sink);
   });
 
   it("delegates create to the provider module", async () => {
