@@ -357,8 +357,9 @@ _ERROR_RE = re.compile(
     r"^(?:[^\n]*?: )??(?P<name>[A-Z][A-Za-z0-9_]*)\. Code: (?P<code>\d+), Text = (?P<text>.*)$",
     re.DOTALL,
 )
-# A native backtrace block: "\n\n   0: sym@addr\n             at file:line\n ... \n\n".
-_BACKTRACE_RE = re.compile(r"\n\n(?:[ \t]*\d+: [^\n]*\n(?:[ \t]+at [^\n]*\n)*)+\n?")
+# A native backtrace block: "\n\n   0: sym@addr\n             at file:line\n      inlined_sym\n ... \n\n"
+# (every line after the first numbered frame is indented: frames, `at` lines, inlined symbols).
+_BACKTRACE_RE = re.compile(r"\n\n[ \t]*\d+: [^\n]*(?:\n[ \t]+[^\n]*)*\n?")
 
 
 def strip_backtraces(text: str) -> str:
