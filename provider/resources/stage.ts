@@ -281,7 +281,11 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       );
     }
     if (existingInternal) {
-      await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      // Without ALTER STAGE the stage is taken over as it is (re-creating it would delete its files); a
+      // different file format then shows as drift, and changing it goes through delete's file check.
+      if (await supportsAlter(s)) {
+        await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      }
       return;
     }
     if (spec.url !== undefined && (await supportsAlter(s))) {

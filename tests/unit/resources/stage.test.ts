@@ -322,6 +322,12 @@ describe("stage create with adopt", () => {
     ]);
   });
 
+  it("adopts an existing internal stage as it is where ALTER STAGE is missing", async () => {
+    const db = exists(new FakeSession("1.2.810")).respond(/^DESC STAGE/, [internalRow()]);
+    await stageHandlers(db.factory()).create(internalStage({ adopt: true, fileFormat: { type: "NDJSON" } }));
+    expect(db.statements).toEqual(["CREATE STAGE raw FILE_FORMAT = (TYPE = NDJSON)", "DESC STAGE raw"]);
+  });
+
   it("adopts on a server with the pre-1.2.870 DESC layout, re-creating the external stage", async () => {
     const db = exists(new FakeSession("1.2.800")).respond(/^DESC STAGE/, [oldLayoutRow()]);
     await stageHandlers(db.factory()).create(s3Stage({ adopt: true }));
