@@ -42,6 +42,9 @@ export { ValidationError, isValidationError } from "./errors/ValidationError";
 export type { CheckFailure } from "./errors/ValidationError";
 export type { ResourceHandlers, CheckResult, DiffResult, ReadResult, Props } from "./resources/handlers";
 export { closeSessions } from "./client/databendClient";
+export { setDebugLog } from "./debugLog";
+export type { DebugSink } from "./debugLog";
+export { MIN_SERVER_VERSION } from "./client/serverVersion";
 export { trustPolicy, trustPolicyFailures, TRUST_STATEMENT_SID } from "./aws/trustPolicy";
 export type { TrustPolicyArgs } from "./aws/trustPolicy";
 export {

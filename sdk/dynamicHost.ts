@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider";
+import { engineDebugLog } from "./engineLog";
 
 /**
  * The dynamic-provider host: what the serialized shims (see `providerShim.ts`) call inside the Pulumi
@@ -33,6 +34,8 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     connectTimeoutSeconds: seconds(req.config.get("databend:connectTimeout")),
     queryTimeoutSeconds: seconds(req.config.get("databend:queryTimeout")),
   });
+  // The provider's debug messages (the server version it found) go to the engine: `pulumi up --debug`.
+  provider().setDebugLog(engineDebugLog());
 }
 
 /** Runs handler `method` of resource `kind` with the dynamic provider's arguments. */

@@ -3,6 +3,7 @@ import { toDatabendError } from "../errors/mapError";
 import { dsnPassword, maskSecrets } from "../secrets/mask";
 import { NO_DSN_MESSAGE, findDsn, resolveTimeouts } from "../settings";
 import { DsnInfo, describeDsn, driverDsn, queryTimeoutOf } from "./dsn";
+import { acceptServerVersion } from "./serverVersion";
 import { SqlRow, SqlSession, StatementContext } from "./sqlSession";
 
 /** The parts of databend-driver's API this module uses. */
@@ -123,13 +124,17 @@ class DriverSession implements SqlSession {
   static async open(dsn: string, info: DsnInfo): Promise<DriverSession> {
     const secret = dsnPassword(dsn);
     const { connect } = resolveTimeouts();
+    let conn: DriverConnection;
     try {
       const driver = require("databend-driver") as DriverModule;
-      const conn = await bounded(new driver.Client(dsn).getConn(), connect + 5, "login");
-      return new DriverSession(conn, info, secret, queryTimeoutOf(dsn) + 5);
+      conn = await bounded(new driver.Client(dsn).getConn(), connect + 5, "login");
     } catch (e) {
       throw connectionFailure(e, info, [secret, dsn]);
     }
+    // Version detection: once per provider process (sessions are cached), logged, and refused when too old.
+    const session = new DriverSession(conn, info, secret, queryTimeoutOf(dsn) + 5);
+    await session.serverVersion();
+    return session;
   }
 
   private async run<T>(sql: string, ctx: StatementContext, call: () => Promise<T>): Promise<T> {
@@ -167,7 +172,7 @@ class DriverSession implements SqlSession {
 
   serverVersion(): Promise<string> {
     this.version ??= this.query("SELECT version() AS v", { action: "read the Databend server version" }).then(
-      (rows) => parseServerVersion(String(rows[0]?.v ?? "")),
+      (rows) => acceptServerVersion(String(rows[0]?.v ?? "")),
     );
     return this.version;
   }
@@ -177,18 +182,4 @@ class DriverSession implements SqlSession {
   }
 }
 
-/** Extracts `1.2.895` from version strings such as `v1.2.895-nightly-abc(rust-1.85...)`. */
-export function parseServerVersion(text: string): string {
-  const m = /(\d+)\.(\d+)\.(\d+)/.exec(text);
-  return m ? `${m[1]}.${m[2]}.${m[3]}` : "0.0.0";
-}
-
-/** True when `version` is at least `min` (both `x.y.z`). */
-export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split(".").map(Number);
-  const b = min.split(".").map(Number);
-  for (let i = 0; i < 3; i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
-}
+export { parseServerVersion, versionAtLeast } from "./serverVersion";

@@ -16,6 +16,7 @@ import {
   renderShowStages,
 } from "../sql/stage";
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
+import { StageRow, parseStageRow } from "../storage/stageRow";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { connectionFingerprint, isLegacyFingerprint } from "../storage/fingerprint";
 import { pickParams, secretValues } from "../storage/storageSpecs";
@@ -304,18 +305,6 @@ export function reconcileFileFormat(
   return out as FileFormatInput;
 }
 
-function parseJsonColumn(v: unknown): Record<string, unknown> {
-  if (v && typeof v === "object") return v as Record<string, unknown>;
-  if (typeof v === "string" && v) {
-    try {
-      return JSON.parse(v) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return {};
-}
-
 /**
  * Stage CRUD with Databend's copy semantics: a stage keeps the connection parameters it copied at
  * creation; a connection change never updates, replaces or deletes it unless `onConnectionChange` is
@@ -327,21 +316,29 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     return versionAtLeast(await s.serverVersion(), ALTER_STAGE_SINCE);
   }
 
-  async function describe(s: SqlSession, name: string): Promise<Record<string, unknown> | undefined> {
+  /** DESC STAGE, read into one shape from the 13-column layout and the older Debug-string one. */
+  async function describe(s: SqlSession, name: string): Promise<StageRow | undefined> {
     const rows = await s.query(renderDescStage(name), { action: `read stage ${name}`, hints: HINTS });
-    const row = rows[0];
-    if (row && !("storage_params" in row) && "stage_params" in row) {
-      const v = await s.serverVersion();
-      throw new DatabendError(
-        `read stage ${name}: Databend ${v} describes stages in its pre-1.2.870 layout, which this provider cannot ` +
-          "compare; upgrade the server to 1.2.870 or later",
-        { code: "InvalidInput", retryable: false },
-      );
-    }
-    return row;
+    return rows[0] ? parseStageRow(rows[0]) : undefined;
+  }
+
+  /**
+   * Servers without ALTER STAGE also drop COMMENT from CREATE STAGE, so they cannot store a comment:
+   * refuse one before anything is created.
+   */
+  async function assertCommentStorable(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
+    if (spec.comment === undefined || (await supportsAlter(s))) return;
+    throw new DatabendError(
+      `${action}: Databend ${await s.serverVersion()} cannot store a stage comment (it ignores COMMENT in ` +
+        `CREATE STAGE and has no ALTER STAGE, which arrived in ${ALTER_STAGE_SINCE}); remove \`comment\` or ` +
+        "upgrade the server",
+      { code: "InvalidInput", retryable: false },
+    );
   }
 
   async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
+    // Without ALTER STAGE there is no comment to set (see assertCommentStorable) and none to clear.
+    if (!(await supportsAlter(s))) return;
     await s.exec(renderAlterStageComment(spec.name, spec.comment), {
       action,
       hints: HINTS,
@@ -351,7 +348,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
 
   async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
     const row = await describe(s, spec.name);
-    const existingInternal = String(row?.stage_type ?? "") === "Internal";
+    const existingInternal = row?.stageType === "Internal";
     const action = `adopt stage ${spec.name}`;
     if (existingInternal && spec.url !== undefined) {
       throw new DatabendError(
@@ -361,7 +358,11 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       );
     }
     if (existingInternal) {
-      await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      // Without ALTER STAGE the stage is taken over as it is (re-creating it would delete its files); a
+      // different file format then shows as drift, and changing it goes through delete's file check.
+      if (await supportsAlter(s)) {
+        await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+      }
       return;
     }
     if (spec.url !== undefined && (await supportsAlter(s))) {
@@ -393,7 +394,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     let same: boolean;
     try {
       const row = await describe(await session(), spec.name);
-      const external = String(row?.stage_type ?? "") !== "Internal";
+      const external = row?.stageType !== "Internal";
       same =
         !!row &&
         external === (spec.url !== undefined) &&
@@ -476,6 +477,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const s = await session();
       invalidateListings();
       const action = `create stage ${spec.name}`;
+      await assertCommentStorable(s, spec, action);
       try {
         await s.exec(
           renderCreateStage(spec.name, {
@@ -514,11 +516,11 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     async read(id, props) {
       const s = await session();
       const listed = await listedRow(s, LISTING, id);
-      const row = listed === null ? undefined : (listed ?? (await describe(s, id)));
+      const row = listed === null ? undefined : listed ? parseStageRow(listed) : await describe(s, id);
       if (!row) return { id: "" };
       const state = parseStage({ ...props, name: id });
-      const external = String(row.stage_type ?? "") !== "Internal";
-      const serverUrl = external && typeof row.url === "string" ? row.url : undefined;
+      const external = row.stageType !== "Internal";
+      const serverUrl = external ? row.url : undefined;
       const url =
         serverUrl === undefined
           ? undefined
@@ -529,8 +531,8 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         ...state,
         name: id,
         url,
-        fileFormat: reconcileFileFormat(state.fileFormat, parseJsonColumn(row.file_format_options)),
-        comment: typeof row.comment === "string" && row.comment !== "" ? row.comment : undefined,
+        fileFormat: reconcileFileFormat(state.fileFormat, row.fileFormat),
+        comment: row.comment,
       };
       if (!external) {
         next.connection = undefined;
@@ -555,6 +557,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const s = await session();
       invalidateListings();
       const action = `update stage ${spec.name}`;
+      if (!same(prev.comment, spec.comment)) await assertCommentStorable(s, spec, action);
       let captured = olds.capturedConnection as CapturedConnection | undefined;
       if (spec.url !== undefined && locationChanges(withDefaults(olds), withDefaults(news)).length > 0) {
         await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {

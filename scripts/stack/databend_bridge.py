@@ -22,9 +22,10 @@ Usage (this is how ``scripts/stack`` starts it)::
 * ``--log FILE`` gets one line per statement and one per error, with secrets
   masked (see `mask_sql`).
 
-Requirements: Python >= 3.10, the PyPI package ``databend`` (tested with
-1.2.895), nothing else (stdlib ``http.server`` + ``json``).  pyarrow is *not*
-needed (see "How results are read" below).
+Requirements: Python >= 3.10, the PyPI package ``databend`` (1.2.895, 1.2.810,
+1.2.747 and 1.2.453 tested; see `open_context` for the binding generations),
+nothing else (stdlib ``http.server`` + ``json``).  pyarrow is *not* needed (see
+"How results are read" below).
 
 Offline start / telemetry
 -------------------------
@@ -48,21 +49,49 @@ Measured: engine start ~0.12 s; ``READY`` ~0.4 s after process start.
 
 How results are read
 --------------------
-The binding has no row accessor without pyarrow.  The bridge therefore uses
-the engine's own text rendering of the collected blocks (``str(DataBlocks)``,
-Databend's ``box_render``) with unlimited rows/width, and reads the cells back:
+The bridge reads the engine's own text rendering of the collected blocks
+(``str(DataBlocks)``, Databend's ``box_render``) with unlimited rows/width, and
+reads the cells back:
 
 * every cell is on one line; strings and other quoted scalars (Timestamp,
   Date, Variant, Interval, ...) are rendered by Databend as ``'...'`` with
   backslash escapes (``\\\\``, ``\\'``, ``\\n``, ``\\r``, ``\\t``, ``\\xNN``),
-  which the bridge decodes; ``NULL`` becomes JSON null; Boolean ``true`` /
-  ``false`` becomes ``"1"`` / ``"0"`` as on the real HTTP handler; numbers,
-  decimals and nested values (Array/Map/Tuple) are passed through as the
-  engine printed them (nested values therefore look like ``[1, 2]`` rather than
-  the HTTP handler's ``[1,2]``);
+  which the bridge decodes (engines of the 1.2.453 generation print inner
+  quotes unescaped; the outer quotes are then removed); ``NULL`` becomes JSON
+  null; Boolean ``true`` / ``false`` becomes ``"1"`` / ``"0"`` as on the real
+  HTTP handler; numbers, decimals and nested values (Array/Map/Tuple) are
+  passed through as the engine printed them (nested values therefore look like
+  ``[1, 2]`` rather than the HTTP handler's ``[1,2]``);
 * column names and types come from the plan schema (Rust ``Debug`` text of
   ``DataSchema``), converted to the type names of the HTTP API
   (``Nullable(String)``, ``UInt64``, ``Decimal(10, 2)``, ``Array(Int32)`` ...).
+
+Why not Arrow: ``DataFrame.to_py_arrow()`` needs pyarrow and *executes the
+statement again* (``to_py_arrow`` after ``collect`` on a ``CREATE STAGE`` fails
+with 2502), so it would have to replace ``collect``; its Variant columns come
+as Databend's binary JSONB (not JSON text) and timestamps as Python datetimes,
+both of which would need re-encoding to match the HTTP handler.  And it saves
+little: with 200 stages a ``DESC STAGE`` took 111 ms through Arrow against
+137 ms through the text rendering, because the time is spent in the engine:
+its ``system.stages`` (behind ``DESC STAGE`` and ``SHOW STAGES``) costs about
+0.5 ms per existing stage whatever is projected or filtered
+(``SELECT count(*) FROM system.stages`` costs the same), while reading the
+rendered text costs well under a millisecond.
+
+Read cache.  So that a ``DESC`` or ``SHOW`` costs what it costs on a real
+server (about a millisecond), reads of stages and connections are served from
+a cache of the engine's own results (see `Engine.execute`): one snapshot of
+``SELECT * FROM system.stages`` answers every ``DESC STAGE <name>`` (used only
+when both have the same columns, checked at run time; a stage missing from the
+snapshot is asked of the engine), and ``SHOW STAGES`` / ``SHOW CONNECTIONS`` /
+``DESC CONNECTION`` results are kept by statement text.  Every statement that is
+not a read (``DESC``, ``SHOW``, ``LIST``, ``SELECT``, ``EXPLAIN``, ``USE``)
+clears the cache, failed ones included, and entries are keyed by the session's
+role and settings.  Measured with ``scripts/stack/bench_bridge.py`` (400 stages,
+400 connections, 1.2.895): ``DESC STAGE`` 240 ms -> 1.1 ms, ``SHOW STAGES``
+247 ms -> ~3 ms, ``DESC CONNECTION`` 2.7 ms -> 0.5 ms, ``SHOW CONNECTIONS``
+8.6 ms -> 1.0 ms; the first ``DESC STAGE`` after a write still costs the
+engine's full scan (~230 ms at 400 stages).
 
 Limitation: ``box_render`` in the binding renders only the first 10 data
 blocks of a result.  A block holds up to ``max_block_size`` (65536) rows, but
@@ -73,9 +102,7 @@ bridge compares the rendered row count with ``num_rows()`` and, rather than
 silently truncating, fails such a query with code 1001
 (``bridge: the engine rendered X of Y result rows ...``).  DDL, ``SHOW``/``DESC``
 of connections and stages, ``LIST @stage`` and ``SELECT`` over a stage (tested
-with 15 files) and ``numbers(N)`` up to 655360 rows were unaffected.  (The only
-other export, ``DataFrame.to_py_arrow``, needs pyarrow and re-executes the
-statement, so it is not used.)
+with 15 files) and ``numbers(N)`` up to 655360 rows were unaffected.
 
 Errors
 ------
@@ -94,15 +121,23 @@ are returned like the real server: HTTP 200, ``state: "Failed"``.
 
 Sessions
 --------
-One shared engine session serves all clients; all engine calls are serialised
-by one lock.  Before a statement the bridge syncs the engine session with the
-request's ``session``: ``USE <database>`` when the requested database differs
-from the current one, and ``SET <k> = '<v>'`` for settings it has not applied
-yet.  These sync calls are bookkeeping and are not counted in
-``/_bridge/statements``.  After a ``USE`` statement the new database is read
-back with ``SELECT current_database()``.  Write counts: when a statement
-returns the engine's ``number of rows inserted|updated|deleted`` column the
-value is also reported as ``stats.write_progress.rows`` (what
+As on the real server, a client's session state travels with its requests
+(``session.database``, ``.role``, ``.settings``) and comes back in every
+response (``session`` with ``catalog``, ``database``, ``role``, ``settings``,
+``txn_state``, ``internal`` ...; and the result format ``settings``:
+``timezone``, ``geometry_output_format``, ``binary_output_format``,
+``http_json_result_mode``).  The engine has one session; before each statement
+the bridge makes it match the request's (``USE``, ``default`` when the request
+names none; ``SET ROLE``; ``SET``/``UNSET SESSION`` for settings that differ)
+and after a ``USE``, ``SET``/``UNSET`` or ``SET ROLE`` reads the new state back
+from the engine.  So client A's ``USE``/``SET`` is invisible to client B.  All
+engine calls are serialised by one lock; the sync calls are bookkeeping and are
+not counted in ``/_bridge/statements``.  ``/v1/session/login`` checks the
+requested database, role and settings (HTTP 400 with the engine's error, e.g.
+1003 for an unknown database) and reports the engine's version as
+``1.2.895-nightly`` (the driver parses it as semver).  Write counts: when a
+statement returns the engine's ``number of rows inserted|updated|deleted``
+column the value is also reported as ``stats.write_progress.rows`` (what
 ``Connection.exec`` returns); other progress counters are not exposed by the
 binding (scan/write 0, result = rows/bytes of the text result).
 
@@ -322,8 +357,9 @@ _ERROR_RE = re.compile(
     r"^(?:[^\n]*?: )??(?P<name>[A-Z][A-Za-z0-9_]*)\. Code: (?P<code>\d+), Text = (?P<text>.*)$",
     re.DOTALL,
 )
-# A native backtrace block: "\n\n   0: sym@addr\n             at file:line\n ... \n\n".
-_BACKTRACE_RE = re.compile(r"\n\n(?:[ \t]*\d+: [^\n]*\n(?:[ \t]+at [^\n]*\n)*)+\n?")
+# A native backtrace block: "\n\n   0: sym@addr\n             at file:line\n      inlined_sym\n ... \n\n"
+# (every line after the first numbered frame is indented: frames, `at` lines, inlined symbols).
+_BACKTRACE_RE = re.compile(r"\n\n[ \t]*\d+: [^\n]*(?:\n[ \t]+[^\n]*)*\n?")
 
 
 def strip_backtraces(text: str) -> str:
@@ -550,11 +586,13 @@ def parse_schema(schema_debug: str) -> list[tuple[str, str]]:
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]+)\}|(.))", re.DOTALL)
-_QUOTED = r"'(?:[^'\\]+|\\.)*'"
+_QUOTED = r"'(?:[^'\\]|\\.)*'"
 _QUOTED_RE = re.compile(_QUOTED, re.DOTALL)
 # One cell: non-separator characters and quoted literals (which may contain the
 # separator), up to the separator; padding is stripped afterwards.
-_CELL_RE = re.compile(r"((?:[^│']+|" + _QUOTED + r")*)│", re.DOTALL)
+# (Single-character alternatives, not `[^...]+` inside `*`: nested quantifiers backtrack
+# exponentially on the unbalanced quotes old engines print.)
+_CELL_RE = re.compile(r"((?:[^│']|" + _QUOTED + r")*)│", re.DOTALL)
 
 
 def _unescape_display(body: str) -> str:
@@ -572,7 +610,23 @@ def _unescape_display(body: str) -> str:
     return _ESCAPE_RE.sub(repl, body)
 
 
-def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
+def _cell(value: str, escaped: bool = True) -> tuple[str, str]:
+    """Classify one cell's text (padding removed) as ``quoted`` (decoded) or ``raw``.
+
+    ``escaped`` is False for engines of the 1.2.453 generation, which print strings between quotes
+    without any escaping (the creator 'root'@'%' comes out as ''root'@'%''): the value is then
+    what the outer quotes hold, verbatim.
+    """
+    if not escaped:
+        if len(value) >= 2 and value[0] == "'" and value[-1] == "'":
+            return ("quoted", value[1:-1])
+        return ("raw", value)
+    if value.startswith("'") and _QUOTED_RE.fullmatch(value):
+        return ("quoted", _unescape_display(value[1:-1]))
+    return ("raw", value)
+
+
+def _parse_row(line: str, ncols: int, escaped: bool = True) -> list[tuple[str, str]]:
     """Split one rendered row into ``[(kind, text)]`` with kind ``quoted``/``raw``.
 
     A row is ``│ <value><padding> │ <value><padding> │``.  A value that is
@@ -582,11 +636,15 @@ def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
     """
     if not (line.startswith("│") and line.endswith("│")):
         raise ValueError(f"unexpected row line {line[:60]!r}")
+    parts = line[1:-1].split("│")
     if "'" not in line:
-        parts = line[1:-1].split("│")
         if len(parts) != ncols:
             raise ValueError(f"rendered row has {len(parts)} cells, schema has {ncols}")
         return [("raw", p.strip(" ")) for p in parts]
+    if len(parts) == ncols:
+        # No separator inside a value: split directly (also keeps the cell regex, which backtracks
+        # badly on the unescaped quotes of old engines, away from such rows).
+        return [_cell(p.strip(" "), escaped) for p in parts]
     cells: list[tuple[str, str]] = []
     pos = 1
     n = len(line)
@@ -594,11 +652,7 @@ def _parse_row(line: str, ncols: int) -> list[tuple[str, str]]:
         m = _CELL_RE.match(line, pos)
         if not m:
             raise ValueError(f"cannot split rendered row near {line[pos:pos + 40]!r}")
-        value = m.group(1).strip(" ")
-        if value.startswith("'") and _QUOTED_RE.fullmatch(value):
-            cells.append(("quoted", _unescape_display(value[1:-1])))
-        else:
-            cells.append(("raw", value))
+        cells.append(_cell(m.group(1).strip(" "), escaped))
         pos = m.end()
     if len(cells) != ncols:
         raise ValueError(f"rendered row has {len(cells)} cells, schema has {ncols}")
@@ -625,8 +679,10 @@ def _cell_to_json(kind: str, text: str, base_type: str) -> str | None:
     return text
 
 
-def rendered_rows(rendered: str, num_rows: int, schema: list[tuple[str, str]]) -> list[list[str | None]]:
-    """Read the rows back from ``str(DataBlocks)``."""
+def rendered_rows(
+    rendered: str, num_rows: int, schema: list[tuple[str, str]], escaped: bool = True
+) -> list[list[str | None]]:
+    """Read the rows back from ``str(DataBlocks)`` (``escaped``: see `_cell`)."""
     if num_rows == 0:
         return []
     lines = rendered.split("\n")
@@ -645,7 +701,7 @@ def rendered_rows(rendered: str, num_rows: int, schema: list[tuple[str, str]]) -
     ncols = len(schema)
     rows = []
     for ln in body:
-        cells = _parse_row(ln, ncols)
+        cells = _parse_row(ln, ncols, escaped)
         rows.append([_cell_to_json(k, v, bt) for (k, v), bt in zip(cells, base_types)])
     return rows
 
@@ -675,7 +731,7 @@ def prepare_offline_environment(allow_internet: bool) -> None:
 
 
 class EngineResult:
-    """Outcome of one statement."""
+    """Outcome of one statement, with the session state to hand back to the client."""
 
     def __init__(self) -> None:
         self.schema: list[tuple[str, str]] = []
@@ -684,36 +740,120 @@ class EngineResult:
         self.write_rows = 0
         self.result_bytes = 0
         self.running_time_ms = 0.0
+        self.session: dict[str, Any] = {}
+        self.result_settings: dict[str, str] = {}
+        self.cached = False
+
+
+_LEADING = r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+_USE_RE = re.compile(_LEADING + r"use\b", re.IGNORECASE | re.DOTALL)
+_SET_RE = re.compile(_LEADING + r"(?:set|unset)\b", re.IGNORECASE | re.DOTALL)
+_SET_ROLE_RE = re.compile(_LEADING + r"set\s+(?:secondary\s+)?roles?\b", re.IGNORECASE | re.DOTALL)
+# Statements that change nothing a cached read depends on (stages, connections, grants, settings).
+_READ_ONLY_RE = re.compile(_LEADING + r"(?:desc|describe|show|list|select|explain|use)\b", re.IGNORECASE | re.DOTALL)
+# Reads whose result depends only on the tenant's objects and the session's role and settings
+# (not on the current database), so the exact statement text can key a cached result.
+_MEMO_RE = re.compile(_LEADING + r"(?:show|desc|describe)\s+(?:stages|connections|connection|stage)\b", re.IGNORECASE | re.DOTALL)
+# DESC STAGE of a plain lower-case name: answered from one snapshot of system.stages.
+_DESC_STAGE_RE = re.compile(r"^\s*(?:desc|describe)\s+stage\s+([a-z_][a-z0-9_]*)\s*;?\s*$", re.IGNORECASE)
+_SETTING_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Settings the real handler reports in the response's top-level `settings` (ResultFormatSettings).
+RESULT_SETTINGS = ("timezone", "geometry_output_format", "binary_output_format", "http_json_result_mode")
+
+
+def _is_use_statement(sql: str) -> bool:
+    return bool(_USE_RE.match(sql))
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def open_context(databend: Any, data_dir: str) -> Any:
+    """Create the engine's session across binding generations.
+
+    1.2.8xx: ``SessionContext(data_path=DIR)``; 1.2.7xx: ``init_service(local_dir=DIR)`` then
+    ``SessionContext()``; 1.2.453: ``SessionContext()`` with paths relative to the working
+    directory (`Engine` changes into ``DIR`` first).
+    """
+    try:
+        return databend.SessionContext(data_path=data_dir)
+    except TypeError:
+        pass
+    init = getattr(databend, "init_service", None)
+    if init is not None:
+        init(local_dir=data_dir)
+    return databend.SessionContext()
+
+
+def semver_of(full_version: str) -> str:
+    """``1.2.895-nightly`` from ``Databend Query v1.2.895-nightly-363a49c1dd(rust-...)``.
+
+    This is what the real server's login reports (``DATABEND_SEMVER`` without the leading ``v``
+    and the commit); the driver parses it as semver.
+    """
+    m = re.search(r"v?(\d+\.\d+\.\d+)(-nightly)?", full_version or "")
+    return (m.group(1) + (m.group(2) or "")) if m else "0.0.0"
 
 
 class Engine:
-    """The embedded Databend engine behind one lock."""
+    """The embedded Databend engine behind one lock, shared by every HTTP session.
+
+    The engine has a single session of its own.  Like the real HTTP handler, whose session state
+    travels with each request (``session.database``, ``session.settings``, ``session.role``),
+    the bridge makes the engine session match the request's before running the statement: ``USE``
+    (``default`` when the request names no database), ``SET ROLE``, ``SET``/``UNSET`` for settings
+    that differ; then reads back what the statement changed (``USE``, ``SET``, ``SET ROLE``) and
+    returns it as the response's session.  One client's ``USE`` or ``SET`` is therefore invisible
+    to another.  These sync calls are bookkeeping and are not counted in ``/_bridge/statements``.
+    """
 
     _UNLIMITED = 1 << 62
 
     def __init__(self, data_dir: str):
+        # Engines of the 1.2.453 generation put their data under the working directory (from
+        # import time on), so work from the data directory.
+        os.chdir(data_dir)
         import databend  # noqa: PLC0415 - imported after the environment is prepared
 
         self._lock = threading.Lock()
         started = time.monotonic()
-        self._ctx = databend.SessionContext(data_path=data_dir)
+        self._ctx = open_context(databend, data_dir)
         self.start_seconds = time.monotonic() - started
-        self.full_version = self._scalar("SELECT version()")
-        m = re.search(r"v?(\d+\.\d+\.\d+)", self.full_version or "")
-        self.semver = m.group(1) if m else "0.0.0"
-        self.current_database = self._scalar("SELECT current_database()") or "default"
-        self._applied_settings: dict[str, str] = {}
+        # Whether the engine escapes quotes inside rendered strings (not in the 1.2.453 generation).
+        self._escaped = "\\'" in str(self._collect("SELECT 'a''b' AS v")[1])
+        self.full_version = self._scalar("SELECT version()") or ""
+        self.semver = semver_of(self.full_version)
+        self._db = self._scalar("SELECT current_database()") or "default"
+        self.default_role = self._scalar("SELECT current_role()") or "public"
+        self._role = self.default_role
+        # Session-level settings currently applied in the engine session.
+        self._settings: dict[str, str] = self._read_session_settings()
+        self._unset_session = True  # `UNSET SESSION k`; engines before 1.2.7xx only know `UNSET k`
+        self._result_defaults = self._read_result_defaults()
+        # Read cache: see `execute`.
+        self._memo: dict[tuple, tuple[list[tuple[str, str]], list[list[str | None]]]] = {}
+        self._stages: tuple[tuple, list[tuple[str, str]], dict[str, list[str | None]]] | None = None
+        self._desc_stage_schema: list[tuple[str, str]] | None = None
+        self._desc_stage_snapshot_ok: bool | None = None
 
     # -- low level --------------------------------------------------------------------
 
-    def _collect(self, sql: str):
+    def _frame(self, sql: str):
         rel = self._ctx.sql(sql)
         df = getattr(rel, "_relation", rel)
         df.set_max_display_rows(self._UNLIMITED)
         df.set_max_width(self._UNLIMITED)
         df.set_max_col_width(self._UNLIMITED)
-        blocks = df.collect()
-        return df, blocks
+        return df
+
+    def _collect(self, sql: str):
+        df = self._frame(sql)
+        return df, df.collect()
 
     def _run(self, sql: str) -> tuple[list[tuple[str, str]], list[list[str | None]]]:
         """Execute ``sql``; engine errors propagate, result-reading errors become BridgeError."""
@@ -721,7 +861,7 @@ class Engine:
         try:
             schema = parse_schema(str(df.schema()))
             num_rows = blocks.num_rows()
-            rows = rendered_rows(str(blocks), num_rows, schema) if num_rows else []
+            rows = rendered_rows(str(blocks), num_rows, schema, self._escaped) if num_rows else []
         except (ValueError, IndexError, KeyError) as exc:
             raise BridgeError(INTERNAL_ERROR_CODE, f"bridge: cannot read the engine result: {exc}") from exc
         return schema, rows
@@ -730,65 +870,191 @@ class Engine:
         _, rows = self._run(sql)
         return rows[0][0] if rows and rows[0] else None
 
-    # -- public -------------------------------------------------------------------------
+    def _read_session_settings(self) -> dict[str, str]:
+        _, rows = self._run("SELECT name, value FROM system.settings WHERE level = 'SESSION'")
+        return {str(r[0]): str(r[1]) for r in rows if r[0] is not None and r[1] is not None}
 
-    def use_database(self, database: str) -> tuple[int, str] | None:
-        """Switch the shared session to ``database`` (bookkeeping, not counted)."""
-        with self._lock:
-            return self._use_locked(database)
+    def _read_result_defaults(self) -> dict[str, str]:
+        names = ", ".join(_sql_literal(n) for n in RESULT_SETTINGS)
+        _, rows = self._run(f"SELECT name, value FROM system.settings WHERE name IN ({names})")
+        found = {str(r[0]): str(r[1]) for r in rows}
+        return {n: found[n] for n in RESULT_SETTINGS if n in found}
 
-    def _use_locked(self, database: str) -> tuple[int, str] | None:
-        if database == self.current_database:
-            return None
-        quoted = '"' + database.replace('"', '""') + '"'
+    # -- session sync -------------------------------------------------------------------
+
+    @staticmethod
+    def _guard(fn) -> tuple[int, str] | None:
         try:
-            self._collect(f"USE {quoted}")
+            fn()
         except BaseException as exc:  # noqa: BLE001 - engine errors come as RuntimeError/PanicException
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             return parse_engine_error(exc)
-        self.current_database = database
         return None
 
-    def _apply_settings_locked(self, settings: dict[str, Any]) -> tuple[int, str] | None:
+    def _unset_locked(self, key: str) -> tuple[int, str] | None:
+        if self._unset_session:
+            err = self._guard(lambda: self._collect(f"UNSET SESSION {key}"))
+            if err is None or err[0] != 1005:
+                return err
+            self._unset_session = False
+        return self._guard(lambda: self._collect(f"UNSET {key}"))
+
+    def _sync_locked(self, database: str, role: str, settings: dict[str, str]) -> tuple[int, str] | None:
+        """Make the engine session match one HTTP session (see the class docstring)."""
+        if database != self._db:
+            err = self._guard(lambda: self._collect(f"USE {_sql_ident(database)}"))
+            if err:
+                return err
+            self._db = database
+        if role != self._role:
+            err = self._guard(lambda: self._collect(f"SET ROLE {_sql_ident(role)}"))
+            if err:
+                return err
+            self._role = role
+        for key in [k for k in self._settings if k not in settings]:
+            err = self._unset_locked(key)
+            if err:
+                return err
+            del self._settings[key]
         for key, value in settings.items():
-            if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            if self._settings.get(key) == value:
                 continue
-            sval = value if isinstance(value, str) else json.dumps(value)
-            if self._applied_settings.get(key) == sval:
-                continue
-            literal = "'" + sval.replace("\\", "\\\\").replace("'", "''") + "'"
-            try:
-                self._collect(f"SET {key} = {literal}")
-            except BaseException as exc:  # noqa: BLE001
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                return parse_engine_error(exc)
-            self._applied_settings[key] = sval
+            err = self._guard(lambda: self._collect(f"SET {key} = {_sql_literal(value)}"))
+            if err:
+                return err
+            self._settings[key] = value
         return None
 
-    def execute(self, sql: str, database: str | None, settings: dict[str, Any] | None) -> EngineResult:
-        """Run one statement in the requested session context."""
+    @staticmethod
+    def requested(session: dict[str, Any] | None) -> tuple[str, str | None, dict[str, str]]:
+        """``(database, role, settings)`` an HTTP request's ``session`` asks for."""
+        session = session if isinstance(session, dict) else {}
+        database = session.get("database")
+        role = session.get("role")
+        settings = session.get("settings") if isinstance(session.get("settings"), dict) else {}
+        return (
+            database if isinstance(database, str) and database else "default",
+            role if isinstance(role, str) and role else None,
+            {
+                str(k): v if isinstance(v, str) else json.dumps(v)
+                for k, v in settings.items()
+                if isinstance(k, str) and _SETTING_NAME_RE.fullmatch(k) and v is not None
+            },
+        )
+
+    def session_state(self) -> dict[str, Any]:
+        """The engine session as the real handler reports a client session."""
+        state: dict[str, Any] = {
+            "catalog": "default",
+            "database": self._db,
+            "role": self._role,
+            "secondary_roles": None,
+            "txn_state": "AutoCommit",
+            "need_sticky": False,
+            "need_keep_alive": False,
+        }
+        if self._settings:
+            state["settings"] = dict(sorted(self._settings.items()))
+        return state
+
+    def result_settings(self) -> dict[str, str]:
+        out = {k: self._settings.get(k, v) for k, v in self._result_defaults.items()}
+        if "binary_output_format" in out:
+            out["binary_output_format"] = out["binary_output_format"].upper()
+        return out
+
+    # -- read cache -----------------------------------------------------------------------
+
+    def _cache_key(self) -> tuple:
+        return (self._role, tuple(sorted(self._settings.items())))
+
+    def _invalidate(self) -> None:
+        self._memo.clear()
+        self._stages = None
+
+    def _desc_stage_from_snapshot(self, name: str) -> tuple[list[tuple[str, str]], list[list[str | None]]] | None:
+        """DESC STAGE ``name`` as the engine's own ``system.stages`` row, or None to ask the engine.
+
+        Every ``DESC STAGE`` makes the engine list all stages (about 0.5 ms per stage in 1.2.895,
+        whatever is projected or filtered), so one snapshot of ``SELECT * FROM system.stages``
+        serves every ``DESC STAGE`` until a statement may have changed it.  Used only when
+        ``DESC STAGE`` and ``system.stages`` have the same columns (true from 1.2.453 to 1.2.895,
+        checked at run time) and the stage is in the snapshot; a missing stage goes to the engine,
+        so its answer (empty result or error) is the engine's.
+        """
+        if self._desc_stage_snapshot_ok is None:
+            desc_schema = parse_schema(str(self._frame(f"DESC STAGE {name}").schema()))
+            table_schema = parse_schema(str(self._frame("SELECT * FROM system.stages").schema()))
+            self._desc_stage_snapshot_ok = desc_schema == table_schema
+        if not self._desc_stage_snapshot_ok:
+            return None
+        key = self._cache_key()
+        if self._stages is None or self._stages[0] != key:
+            schema, rows = self._run("SELECT * FROM system.stages")
+            self._stages = (key, schema, {str(r[0]): r for r in rows})
+        _, schema, by_name = self._stages
+        row = by_name.get(name)
+        return (schema, [list(row)]) if row is not None else None
+
+    def _read(self, sql: str, res: EngineResult) -> None:
+        m = _DESC_STAGE_RE.match(sql)
+        if m:
+            hit = self._desc_stage_from_snapshot(m.group(1))
+            if hit:
+                res.schema, res.rows = hit
+                res.cached = True
+                return
+        memo_key = (self._cache_key(), sql) if _MEMO_RE.match(sql) else None
+        if memo_key and memo_key in self._memo:
+            schema, rows = self._memo[memo_key]
+            res.schema, res.rows = schema, [list(r) for r in rows]
+            res.cached = True
+            return
+        res.schema, res.rows = self._run(sql)
+        if memo_key:
+            self._memo[memo_key] = (res.schema, [list(r) for r in res.rows])
+
+    # -- public -------------------------------------------------------------------------
+
+    def check_session(self, session: dict[str, Any] | None) -> tuple[int, str] | None:
+        """Validate a login's database, role and settings (the real login checks they exist)."""
+        database, role, settings = self.requested(session)
+        with self._lock:
+            return self._sync_locked(database, role or self.default_role, settings)
+
+    def execute(self, sql: str, session: dict[str, Any] | None) -> EngineResult:
+        """Run one statement in the HTTP session ``session`` (the request's ``session`` object).
+
+        Reads of stages and connections are served from a cache of the engine's own results while
+        nothing has changed: any statement that is not a read (``DESC``, ``SHOW``, ``LIST``,
+        ``SELECT``, ``EXPLAIN``, ``USE``) clears it, failed ones included, and entries are keyed by
+        the session's role and settings.  Results are never computed by the bridge.
+        """
         res = EngineResult()
+        database, role, settings = self.requested(session)
         with self._lock:
             started = time.monotonic()
             try:
-                if database:
-                    err = self._use_locked(database)
-                    if err:
-                        res.error = err
-                        return res
-                if settings:
-                    err = self._apply_settings_locked(settings)
-                    if err:
-                        res.error = err
-                        return res
-                if _SET_RE.match(sql):
-                    # the user changes settings directly: re-apply session settings next time
-                    self._applied_settings.clear()
-                res.schema, res.rows = self._run(sql)
-                if _is_use_statement(sql):
-                    self.current_database = self._scalar("SELECT current_database()") or self.current_database
+                err = self._sync_locked(database, role or self.default_role, settings)
+                if err:
+                    res.error = err
+                    return res
+                read_only = bool(_READ_ONLY_RE.match(sql))
+                if not read_only:
+                    self._invalidate()
+                try:
+                    if read_only:
+                        self._read(sql, res)
+                    else:
+                        res.schema, res.rows = self._run(sql)
+                finally:
+                    if _is_use_statement(sql):
+                        self._db = self._scalar("SELECT current_database()") or self._db
+                    if _SET_ROLE_RE.match(sql):
+                        self._role = self._scalar("SELECT current_role()") or self._role
+                    elif _SET_RE.match(sql):
+                        self._settings = self._read_session_settings()
             except BridgeError as exc:
                 res.error = (exc.code, exc.message)
             except BaseException as exc:  # noqa: BLE001
@@ -796,6 +1062,8 @@ class Engine:
                     raise
                 res.error = parse_engine_error(exc)
             finally:
+                res.session = self.session_state()
+                res.result_settings = self.result_settings()
                 res.running_time_ms = (time.monotonic() - started) * 1000.0
         if res.error:
             res.schema, res.rows = [], []
@@ -809,15 +1077,6 @@ class Engine:
         return res
 
 
-_LEADING = r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
-_USE_RE = re.compile(_LEADING + r"use\b", re.IGNORECASE | re.DOTALL)
-_SET_RE = re.compile(_LEADING + r"(?:set|unset)\b", re.IGNORECASE | re.DOTALL)
-
-
-def _is_use_statement(sql: str) -> bool:
-    return bool(_USE_RE.match(sql))
-
-
 # --------------------------------------------------------------------------------------
 # Query store (paging)
 # --------------------------------------------------------------------------------------
@@ -826,10 +1085,15 @@ def _is_use_statement(sql: str) -> bool:
 class StoredQuery:
     """A finished query whose pages are still being fetched."""
 
-    def __init__(self, qid: str, session_id: str, session: Any, result: EngineResult, page_size: int):
+    def __init__(self, qid: str, session_id: str, result: EngineResult, page_size: int):
         self.id = qid
         self.session_id = session_id
-        self.session = session
+        # The client session after this query, as the real handler returns it; `internal` is the
+        # handler's opaque bookkeeping, which clients echo back unread.
+        self.session = {
+            **result.session,
+            "internal": json.dumps({"last_node_id": BRIDGE_NODE_ID, "last_query_ids": [qid]}),
+        }
         self.result = result
         self.created = time.monotonic()
         rows = result.rows
@@ -861,6 +1125,7 @@ class StoredQuery:
             "data": data,
             "affect": None,
             "result_timeout_secs": RESULT_TIMEOUT_SECS,
+            "settings": res.result_settings,
             "stats": {
                 "scan_progress": {"rows": 0, "bytes": 0},
                 "write_progress": {"rows": res.write_rows, "bytes": 0},
@@ -1096,7 +1361,9 @@ class BridgeHandler(http.server.BaseHTTPRequestHandler):
         try:
             if path == "/health" and method == "GET":
                 self._read_body()
-                self._send(200, {"ok": True, "version": self.bridge.engine.full_version})
+                self._send(
+                    200, {"ok": True, "version": self.bridge.engine.full_version, "semver": self.bridge.engine.semver}
+                )
             elif path.startswith("/_bridge/"):
                 self._bridge_endpoint(method, path)
             elif path == "/v1/query" and method == "POST":
@@ -1154,11 +1421,9 @@ class BridgeHandler(http.server.BaseHTTPRequestHandler):
         body = self._json_body()
         self._check_auth()
         sid = self._session_id()
-        database = body.get("database")
-        if isinstance(database, str) and database:
-            err = self.bridge.engine.use_database(database)
-            if err:
-                raise ProtocolError(400, err[0], err[1])
+        err = self.bridge.engine.check_session(body)
+        if err:
+            raise ProtocolError(400, err[0], err[1])
         self._send(
             200,
             {"version": self.bridge.engine.semver, "session_id": sid},
@@ -1175,10 +1440,7 @@ class BridgeHandler(http.server.BaseHTTPRequestHandler):
         self._check_auth()
         sid = self._session_id()
 
-        session = body.get("session")
-        session = dict(session) if isinstance(session, dict) else {}
-        database = session.get("database") if isinstance(session.get("database"), str) else None
-        settings = session.get("settings") if isinstance(session.get("settings"), dict) else None
+        session = body.get("session") if isinstance(body.get("session"), dict) else {}
         pagination = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
         page_size = pagination.get("max_rows_per_page") or DEFAULT_MAX_ROWS_PER_PAGE
         try:
@@ -1186,11 +1448,10 @@ class BridgeHandler(http.server.BaseHTTPRequestHandler):
         except (TypeError, ValueError):
             page_size = DEFAULT_MAX_ROWS_PER_PAGE
 
-        result = self.bridge.engine.execute(sql, database, settings)
-        session["database"] = self.bridge.engine.current_database
+        result = self.bridge.engine.execute(sql, session)
         if result.error:
             self.bridge.recorder.error(qid, *result.error)
-        q = StoredQuery(qid, sid, session, result, page_size)
+        q = StoredQuery(qid, sid, result, page_size)
         self.bridge.store.put(q)
         self._send(200, q.envelope(q.pages[0], q.next_uri_after(0)), self._session_headers(sid))
 

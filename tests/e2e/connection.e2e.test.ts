@@ -10,6 +10,8 @@ const env = stackEnv();
 const local = env.AWS_ENDPOINT_URL as string;
 const run = Math.random().toString(36).slice(2, 7);
 const n = (base: string) => `${base}_${run}`;
+/** WebHDFS `USER_NAME` is rejected by Databend 1.2.453 (code 4000) and accepted by 1.2.810 and later. */
+const webhdfsUserName = !/^1\.2\.453\b/.test(env.DATABEND_ENGINE_VERSION ?? "");
 
 afterAll(closeDatabend);
 
@@ -110,7 +112,7 @@ describe("Connection: one of every storage type", () => {
       args: {
         name: n("hdfs"),
         storageType: "webhdfs",
-        userName: "etl",
+        ...(webhdfsUserName ? { userName: "etl" } : {}),
         delegation: { $secret: "delegation" },
       },
     },

@@ -5,6 +5,9 @@ import { seedBucket } from "../support/s3";
 import { findSecrets, testSecret } from "../support/secrets";
 import { stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
+import { versionAtLeast } from "../../provider/client/serverVersion";
+import { ALTER_STAGE_SINCE } from "../../provider/resources/stage";
+import { StageRow, parseStageRow } from "../../provider/storage/stageRow";
 
 const env = stackEnv();
 const endpoint = env.AWS_ENDPOINT_URL as string;
@@ -12,6 +15,16 @@ const goodKeyId = env.AWS_ACCESS_KEY_ID as string;
 const goodSecret = env.AWS_SECRET_ACCESS_KEY as string;
 const run = Math.random().toString(36).slice(2, 7);
 const n = (base: string) => `${base}_${run}`;
+/** The engine behind the local stack (scripts/test also runs this suite against older ones). */
+const engine = env.DATABEND_ENGINE_VERSION ?? "";
+/** Whether the server has ALTER STAGE; without it, in-place changes become drop-and-create (`replace`). */
+const alterStage = versionAtLeast(engine.replace(/-.*$/, ""), ALTER_STAGE_SINCE);
+const inPlace = alterStage ? "update" : "replace";
+/**
+ * Databend 1.2.453 detects an S3 region by calling the endpoint when a connection or stage gives none;
+ * the seed examples give none and name AWS itself, which this offline machine cannot reach.
+ */
+const probesRegion = /^1\.2\.453\b/.test(engine);
 
 afterAll(closeDatabend);
 
@@ -19,18 +32,14 @@ async function listFiles(stage: string): Promise<string[]> {
   return (await query(`LIST @${stage}`)).map((r) => String(r.name)).sort();
 }
 
-async function stageRow(stage: string): Promise<Record<string, unknown>> {
+/** DESC STAGE, read with the provider's parser, so the assertions hold on every server layout. */
+async function stageRow(stage: string): Promise<StageRow> {
   const [row] = await query(`DESC STAGE ${stage}`);
   if (!row) throw new Error(`stage ${stage} not found`);
-  return row;
+  return parseStageRow(row);
 }
 
-function storageParams(row: Record<string, unknown>): Record<string, unknown> {
-  const p = row.storage_params;
-  return (typeof p === "string" ? JSON.parse(p) : p) as Record<string, unknown>;
-}
-
-describe("the seed examples, as written", () => {
+(probesRegion ? describe.skip : describe)("the seed examples, as written", () => {
   let stack: TestStack;
   const secret = testSecret("seed");
   beforeAll(async () => {
@@ -58,7 +67,7 @@ describe("the seed examples, as written", () => {
     expect(primaryOp(r.ops, "toronto")).toBe("create");
     expect(primaryOp(r.ops, "my_s3_stage")).toBe("create");
     const row = await stageRow("my_s3_stage");
-    expect(row).toMatchObject({ stage_type: "External", storage_type: "s3" });
+    expect(row).toMatchObject({ stageType: "External", storageType: "s3" });
     expect(String(row.url)).toMatch(/^s3:\/\/databend-toronto\/?$/);
   });
 
@@ -79,7 +88,7 @@ describe("the seed examples, as written", () => {
     expectOk(r);
     expect(primaryOp(r.ops, "toronto")).toBe("delete");
     expect(primaryOp(r.ops, "databend_test")).toBe("create");
-    expect(storageParams(await stageRow("databend_test"))).toMatchObject({
+    expect((await stageRow("databend_test")).storageParams).toMatchObject({
       role_arn: "arn:aws:iam::987654321987:role/databend-test",
     });
     expect(findSecrets(await stack.exportState(), [secret])).toEqual([]);
@@ -126,7 +135,7 @@ describe("a stage keeps the copy it took of its connection", () => {
   });
 
   it("leaves the stage the same when the connection's secret key changes, and warns", async () => {
-    const before = storageParams(await stageRow(n("copy_stage")));
+    const before = (await stageRow(n("copy_stage"))).storageParams;
     await stack.setConfig("resources", [connection(n("copy_conn"), "wrong"), stage()]);
     const preview = await stack.preview();
     expectOk(preview);
@@ -146,7 +155,7 @@ describe("a stage keeps the copy it took of its connection", () => {
     });
 
     // DESC STAGE still shows the old (masked) key, and the stage still reads the bucket.
-    expect(storageParams(await stageRow(n("copy_stage"))).secret_access_key).toBe(before.secret_access_key);
+    expect((await stageRow(n("copy_stage"))).storageParams.secret_access_key).toBe(before.secret_access_key);
     expect(await listFiles(n("copy_stage"))).toEqual(["a.csv", "b.csv"]);
 
     // Proof that the connection really changed: a stage created from it now cannot list.
@@ -169,14 +178,14 @@ describe("a stage keeps the copy it took of its connection", () => {
     expect(await listFiles(n("copy_stage"))).toEqual(["a.csv", "b.csv"]);
   });
 
-  it("re-captures with onConnectionChange: recreate (ALTER STAGE), picking up the wrong key", async () => {
+  it(`re-captures with onConnectionChange: recreate (${alterStage ? "ALTER STAGE" : "drop and create"}), picking up the wrong key`, async () => {
     await stack.setConfig("resources", [
       connection(n("copy_conn2"), "wrong"),
       stage({ onConnectionChange: "recreate" }),
     ]);
     const r = await stack.up();
     expectOk(r);
-    expect(primaryOp(r.ops, "stage")).toBe("update");
+    expect(primaryOp(r.ops, "stage")).toBe(inPlace);
     expect(diagnostics(r.events, "warning", "stage")).toEqual([]);
     await expect(listFiles(n("copy_stage"))).rejects.toThrow(/SignatureDoesNotMatch|3002|PermissionDenied/);
     const outs = (await stack.stackOutputs()).stage as {
@@ -194,7 +203,7 @@ describe("a stage keeps the copy it took of its connection", () => {
     const r = await stack.up();
     expectOk(r);
     expect(primaryOp(r.ops, "conn")).toBe("update");
-    expect(primaryOp(r.ops, "stage")).toBe("update");
+    expect(primaryOp(r.ops, "stage")).toBe(inPlace);
     expect(await listFiles(n("copy_stage"))).toEqual(["a.csv", "b.csv"]);
   });
 
@@ -265,16 +274,18 @@ describe("a stage with inline credentials", () => {
     expectOk(await stack.preview({ expectNoChanges: true }));
   });
 
-  it("moves to another URL in place (ALTER STAGE), keeping its name", async () => {
+  it(`moves to another URL (${alterStage ? "ALTER STAGE, in place" : "drop and create"}), keeping its name`, async () => {
     await stack.setConfig("resources", [inlineStage("inline", "next")]);
     const r = await stack.up();
     expectOk(r);
-    expect(primaryOp(r.ops, "inline")).toBe("update");
+    expect(primaryOp(r.ops, "inline")).toBe(inPlace);
     expect(await listFiles(n("inline"))).toEqual(["y.csv", "z.csv"]);
   });
 
   it("refuses to take over a stage it did not create, and adopts it with adopt: true", async () => {
-    await exec(`CREATE STAGE ${n("foreign")} URL = 's3://${bucket}/in/'`);
+    await exec(
+      `CREATE STAGE ${n("foreign")} URL = 's3://${bucket}/in/' CONNECTION = (ENDPOINT_URL = '${endpoint}' REGION = 'us-east-1')`,
+    );
     await stack.setConfig("resources", [inlineStage("foreign", "in", { adopt: false })]);
     const out = expectFailed(await stack.up());
     expect(out).toContain("Databend error 2502");
@@ -297,6 +308,7 @@ describe("stage settings and internal stages", () => {
     name: "internal",
     args: { name: n("internal"), ...extra },
   });
+  const fileFormat = { type: "CSV", fieldDelimiter: "|", skipHeader: 1, compression: "GZIP" };
   beforeAll(async () => {
     stack = await new TestStack({ driver: "automation" }).init();
     await stack.setConfig("resources", [internal()]);
@@ -304,24 +316,28 @@ describe("stage settings and internal stages", () => {
   });
   afterAll(() => stack?.cleanup());
 
-  it("updates the file format and the comment in place", async () => {
+  it(`updates the file format and the comment (${alterStage ? "in place" : "drop and create; no comments"})`, async () => {
+    if (!alterStage) {
+      // No ALTER STAGE: a comment cannot be stored, and is refused before anything changes.
+      await stack.setConfig("resources", [internal({ fileFormat, comment: "it's a stage" })]);
+      expect(expectFailed(await stack.up())).toContain(
+        `Databend ${engine.replace(/-.*$/, "")} cannot store a stage comment`,
+      );
+    }
     await stack.setConfig("resources", [
-      internal({
-        fileFormat: { type: "CSV", fieldDelimiter: "|", skipHeader: 1, compression: "GZIP" },
-        comment: "it's a stage",
-      }),
+      internal(alterStage ? { fileFormat, comment: "it's a stage" } : { fileFormat }),
     ]);
     const r = await stack.up();
     expectOk(r);
-    expect(primaryOp(r.ops, "internal")).toBe("update");
+    expect(primaryOp(r.ops, "internal")).toBe(inPlace);
     const row = await stageRow(n("internal"));
-    expect(row.comment).toBe("it's a stage");
-    const ff = (
-      typeof row.file_format_options === "string"
-        ? JSON.parse(row.file_format_options)
-        : row.file_format_options
-    ) as Record<string, unknown>;
-    expect(ff).toMatchObject({ type: "Csv", field_delimiter: "|", headers: 1, compression: "Gzip" });
+    expect(row.comment).toBe(alterStage ? "it's a stage" : undefined);
+    expect(row.fileFormat).toMatchObject({
+      type: "Csv",
+      field_delimiter: "|",
+      headers: 1,
+      compression: "Gzip",
+    });
     expectOk(await stack.refresh());
     expectOk(await stack.preview({ expectNoChanges: true }));
   });
@@ -336,7 +352,11 @@ describe("stage settings and internal stages", () => {
     expect(out).toMatch(/internal stage holds \d+ file\(s\).*forceDestroy: true/);
     expect((await listFiles(n("internal"))).length).toBeGreaterThan(0);
 
-    await stack.setConfig("resources", [internal({ forceDestroy: true })]);
+    // Only forceDestroy changes (without ALTER STAGE, a file format change would be a replace, whose
+    // delete still protects the files).
+    await stack.setConfig("resources", [
+      internal(alterStage ? { forceDestroy: true } : { fileFormat, forceDestroy: true }),
+    ]);
     expectOk(await stack.up());
     await stack.setConfig("resources", []);
     const r = await stack.up();

@@ -8,11 +8,19 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export const TOOLS_DIR = path.join(ROOT, ".tools");
 
 /**
- * The local stack's environment, parsed from `.stack/env` (written by `npm run stack:start`):
- * DATABEND_DSN, DATABEND_BRIDGE_URL, AWS_* and PATH with the toolchain first.
+ * The local stack's folder: `$PULUMI_DATABEND_STACK_DIR` when set (scripts/test runs stacks of
+ * several engine versions side by side), else `.stack`.
+ */
+export function stackDir(): string {
+  return process.env.PULUMI_DATABEND_STACK_DIR ?? path.join(ROOT, ".stack");
+}
+
+/**
+ * The local stack's environment, parsed from `<stack dir>/env` (written by `npm run stack:start`):
+ * DATABEND_DSN, DATABEND_BRIDGE_URL, DATABEND_ENGINE_VERSION, AWS_* and PATH with the toolchain first.
  */
 export function stackEnv(): Record<string, string> {
-  const file = path.join(ROOT, ".stack", "env");
+  const file = path.join(stackDir(), "env");
   if (!fs.existsSync(file)) {
     throw new Error("the local stack is not running: run `npm run stack:start` (or `npm test`)");
   }

@@ -143,8 +143,13 @@ function oldLayoutRow(): Record<string, unknown> {
   return {
     name: "my_s3_stage",
     stage_type: "External",
-    stage_params: 'StageParams { storage: S3(StorageS3Config { bucket: "databend-toronto", .. }) }',
-    file_format_options: "Parquet(ParquetFileFormatParams { .. })",
+    stage_params:
+      'StageParams { storage: S3(StorageS3Config { endpoint_url: "https://s3.amazonaws.com", region: "us-east-1", ' +
+      'bucket: "databend-toronto", root: "/", disable_credential_loader: false, enable_virtual_host_style: false, ' +
+      'role_arn: "", external_id: "", access_key_id: "******123", secret_access_key: "******abc", ' +
+      'security_token: "", master_key: "" }) }',
+    file_format_options:
+      "Parquet(ParquetFileFormatParams { compression: Zstd, missing_field_as: Error, null_if: [], use_logic_type: true })",
     number_of_files: null,
     creator: "'root'@'%'",
     created_on: "2025-11-01 10:00:00.000000",
@@ -371,11 +376,27 @@ describe("stage create with adopt", () => {
   it("replaces an existing external stage with CREATE OR REPLACE where ALTER STAGE is missing", async () => {
     const db = exists(new FakeSession("1.2.866")).respond(/^DESC STAGE/, [externalRow()]);
     await stageHandlers(db.factory()).create(s3Stage({ adopt: true }));
-    expect(db.statements.slice(0, 3)).toEqual([
+    // No ALTER STAGE ... COMMENT either: the server has no ALTER STAGE.
+    expect(db.statements).toEqual([
       "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
       "DESC STAGE my_s3_stage",
       "CREATE OR REPLACE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
     ]);
+  });
+
+  it("says that a server without ALTER STAGE cannot store a comment", async () => {
+    const db = new FakeSession("1.2.810");
+    const h = stageHandlers(db.factory());
+    await expect(h.create(s3Stage({ comment: "mine" }))).rejects.toThrow(
+      "create stage my_s3_stage: Databend 1.2.810 cannot store a stage comment (it ignores COMMENT in CREATE STAGE " +
+        "and has no ALTER STAGE, which arrived in 1.2.867); remove `comment` or upgrade the server",
+    );
+    expect(db.statements).toEqual([]); // refused before anything is created
+    const olds = await created(s3Stage());
+    await expect(h.update("my_s3_stage", olds, s3Stage({ comment: "mine" }))).rejects.toThrow(
+      /cannot store a stage comment/,
+    );
+    expect(db.statements).toEqual([]);
   });
 
   it("never replaces an existing internal stage when an external one is wanted", async () => {
@@ -404,12 +425,20 @@ describe("stage create with adopt", () => {
     ]);
   });
 
-  it("refuses a server with the pre-1.2.870 DESC layout before changing anything", async () => {
+  it("adopts an existing internal stage as it is where ALTER STAGE is missing", async () => {
+    const db = exists(new FakeSession("1.2.810")).respond(/^DESC STAGE/, [internalRow()]);
+    await stageHandlers(db.factory()).create(internalStage({ adopt: true, fileFormat: { type: "NDJSON" } }));
+    expect(db.statements).toEqual(["CREATE STAGE raw FILE_FORMAT = (TYPE = NDJSON)", "DESC STAGE raw"]);
+  });
+
+  it("adopts on a server with the pre-1.2.870 DESC layout, re-creating the external stage", async () => {
     const db = exists(new FakeSession("1.2.800")).respond(/^DESC STAGE/, [oldLayoutRow()]);
-    await expect(stageHandlers(db.factory()).create(s3Stage({ adopt: true }))).rejects.toThrow(
-      /1\.2\.800.*1\.2\.870/,
-    );
-    expect(db.statements).toHaveLength(2);
+    await stageHandlers(db.factory()).create(s3Stage({ adopt: true }));
+    expect(db.statements).toEqual([
+      "CREATE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+      "DESC STAGE my_s3_stage",
+      "CREATE OR REPLACE STAGE my_s3_stage URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
   });
 });
 
@@ -907,12 +936,11 @@ describe("stage read", () => {
     expect(r.props?.capturedConnection).toBeUndefined();
   });
 
-  it("refuses the pre-1.2.870 layout with a message naming the server's version", async () => {
+  it("reads the pre-1.2.870 layout without drift", async () => {
+    const state = await created(s3Stage());
     const db = new FakeSession("1.2.800").respond(/^DESC STAGE/, [oldLayoutRow()]);
-    await expect(stageHandlers(db.factory()).read("my_s3_stage", await created(s3Stage()))).rejects.toThrow(
-      "read stage my_s3_stage: Databend 1.2.800 describes stages in its pre-1.2.870 layout, which this provider " +
-        "cannot compare; upgrade the server to 1.2.870 or later",
-    );
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props).toEqual(state);
   });
 });
 

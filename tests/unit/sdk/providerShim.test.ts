@@ -6,11 +6,14 @@ import { providerShim } from "../../../sdk/providerShim";
 const handlers: Partial<ResourceHandlers> = {};
 const configure = jest.fn();
 const forwarded = jest.fn();
+const setDebugLog = jest.fn();
+const sink = (): void => undefined;
 
 jest.mock(
   "pulumi-databend/provider",
   () => ({
     configure: (s: unknown) => configure(s),
+    setDebugLog: (f: unknown) => setDebugLog(f),
     handlersFor: (kind: string, protocol: number) => {
       if (protocol !== 1) throw new Error(`protocol ${protocol}`);
       if (kind !== "stage") throw new Error(`kind ${kind}`);
@@ -19,6 +22,8 @@ jest.mock(
   }),
   { virtual: true },
 );
+
+jest.mock("../../../sdk/engineLog", () => ({ engineDebugLog: () => sink }));
 
 jest.mock(
   "pulumi-databend/dynamic",
@@ -59,6 +64,8 @@ describe("dynamicHost", () => {
       connectTimeoutSeconds: 3,
       queryTimeoutSeconds: undefined,
     });
+    // Provider debug messages (the server version) go to the engine's log: `pulumi up --debug`.
+    expect(setDebugLog).toHaveBeenCalledWith(sink);
   });
 
   it("delegates create to the provider module", async () => {
