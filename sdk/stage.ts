@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
+import { staleCopyWarning } from "../provider/resources/staleCopyWarning";
 import { providerShim } from "./providerShim";
 
 type In<T> = pulumi.Input<T>;
@@ -249,17 +250,15 @@ export class Stage extends pulumi.dynamic.Resource {
         this.name,
       ])
       .apply(([cap, fp, name, urn, policy, stageName]) => {
-        if (!cap || (cap.fingerprint === fp && cap.name === name) || policy === "recreate") return;
-        const what =
-          cap.name !== name
-            ? `the stage now refers to connection '${name}'`
-            : `connection '${name}' has changed`;
-        pulumi.log.warn(
-          `stage '${stageName}' holds a copy of connection '${cap.name}' taken at ${cap.capturedAt}, and ${what} since. ` +
-            "Databend does not pass connection changes on to existing stages, so the stage still uses the old parameters. " +
-            `To re-capture, run \`pulumi up --replace '${urn}'\`, or set onConnectionChange: "recreate" on the stage.`,
-          this,
-        );
+        const warning = staleCopyWarning({
+          stageName,
+          urn,
+          captured: cap,
+          connectionName: name,
+          connectionFingerprint: fp,
+          onConnectionChange: policy,
+        });
+        if (warning) pulumi.log.warn(warning, this);
       });
   }
 }
