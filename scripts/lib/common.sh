@@ -9,10 +9,12 @@ PULUMI_VERSION=3.274.1        # the CLI, github.com/pulumi/pulumi/pkg/v3
 LANGHOST_SDK_VERSION=3.68.0   # newest sdk/v3 module that still contains the Node language host
 DATABEND_PY_VERSION=1.2.895   # PyPI `databend`, the embedded engine (needs CPython >= 3.12)
 MOTO_VERSION=5.2.5
+YAML_LANGHOST_VERSION=1.25.0  # pulumi-language-yaml (github.com/pulumi/pulumi-yaml), for Pulumi YAML programs
 
 PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION-lh$LANGHOST_SDK_VERSION"
 NODE_DIR="$CACHE/node-v$NODE_VERSION"
 VENV_DIR="$CACHE/venv-databend$DATABEND_PY_VERSION-moto$MOTO_VERSION"
+YAML_LANGHOST_DIR="$CACHE/pulumi-language-yaml-v$YAML_LANGHOST_VERSION"
 TOOLS="$ROOT/.tools"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
