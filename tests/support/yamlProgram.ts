@@ -34,7 +34,15 @@ export function toYamlValue(v: unknown): unknown {
 export class YamlProgram {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-yaml-"));
 
-  constructor(private readonly project = "yaml-e2e") {}
+  /**
+   * @param project the project name
+   * @param pluginPath where `plugins.providers` points; `installed` leaves it out, so the engine uses
+   *   the plugin installed in PULUMI_HOME (`pulumi plugin install`)
+   */
+  constructor(
+    private readonly project = "yaml-e2e",
+    private readonly pluginPath: string = path.join(ROOT, "plugin"),
+  ) {}
 
   /** Writes `Pulumi.yaml` with these resources, variables (`fn::invoke` ...) and outputs. */
   write(
@@ -44,7 +52,9 @@ export class YamlProgram {
     const doc = {
       name: this.project,
       runtime: "yaml",
-      plugins: { providers: [{ name: "databend", path: path.join(ROOT, "plugin") }] },
+      ...(this.pluginPath === "installed"
+        ? {}
+        : { plugins: { providers: [{ name: "databend", path: this.pluginPath }] } }),
       ...(extra.config ? { config: extra.config } : {}),
       ...(extra.variables ? { variables: extra.variables } : {}),
       resources: Object.fromEntries(
