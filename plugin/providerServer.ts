@@ -57,6 +57,7 @@ export class ProviderServer {
   private readonly registry = new ConnectionRegistry();
   private readonly log: EngineLog;
   private provider?: typeof ProviderModule;
+  private server?: grpcTypes.Server;
 
   constructor(private readonly opts: ProviderServerOptions) {
     this.grpc = pulumiModule<typeof grpcTypes>("@grpc/grpc-js");
@@ -81,6 +82,7 @@ export class ProviderServer {
       "@pulumi/pulumi/proto/provider_grpc_pb",
     );
     const server = new grpc.Server({ "grpc.max_receive_message_length": 256 * 1024 * 1024 });
+    this.server = server;
     server.addService(
       ResourceProviderService,
       this.implementation() as unknown as grpcTypes.UntypedServiceImplementation,
@@ -90,6 +92,12 @@ export class ProviderServer {
         err ? reject(err) : resolve(port),
       ),
     );
+  }
+
+  /** Stops serving (the engine usually just ends the process). */
+  close(): Promise<void> {
+    const server = this.server;
+    return new Promise((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
   }
 
   private unary<Req, Res>(fn: (req: Req) => Promise<Res>): grpcTypes.handleUnaryCall<Req, Res> {
@@ -341,7 +349,7 @@ export class ProviderServer {
         break;
       }
       case TOKENS.getBucketAccessPolicy: {
-        const a = { access: "read", ...args.props } as unknown as ProviderModule.BucketAccessPolicyArgs;
+        const a = args.props as unknown as ProviderModule.BucketAccessPolicyArgs;
         const failures = p.bucketAccessPolicyFailures(a);
         if (failures.length) return this.invokeFailures(res, failures);
         result = p.bucketAccessPolicy(a);
