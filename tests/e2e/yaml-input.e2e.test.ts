@@ -146,7 +146,8 @@ describe("secrets written as plain Pulumi YAML values", () => {
         },
       },
     ]);
-    stack = await new TestStack({ program: program.dir }).init();
+    // The DSN from DATABEND_DSN this time (no databend:dsn in the stack config).
+    stack = await new TestStack({ program: program.dir, dsnVia: "env" }).init();
   });
   afterAll(async () => {
     await stack?.cleanup();

@@ -57,6 +57,21 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect((await statements()).count).toBe(0);
   });
 
+  it("a changed databend:dsn is a provider update that replaces nothing", async () => {
+    // The same server, written differently (no ':' after the user): the provider's DiffConfig sees
+    // a new DSN, so the engine updates the provider; its resources stay as they are.
+    const dsn = (env.DATABEND_DSN as string).replace("root:@", "root@");
+    expect(dsn).not.toBe(env.DATABEND_DSN);
+    await stack.setConfig("databend:dsn", dsn, true);
+    const r = await stack.up();
+    expectOk(r);
+    const provider = Object.keys(r.ops).find((k) => k.startsWith("default"));
+    expect(provider && primaryOp(r.ops, provider)).toBe("update");
+    expect(primaryOp(r.ops, "toronto")).toBe("same");
+    expect(primaryOp(r.ops, "my_s3_stage")).toBe("same");
+    expect(await listFiles(stage)).toEqual(["a.csv"]);
+  });
+
   it("a changed connection secret updates the connection; the stage stays `same`, warns, and keeps its copy", async () => {
     await stack.setConfig("secretAccessKey", wrongSecret, true);
     const r = await stack.up();
