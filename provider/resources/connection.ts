@@ -39,7 +39,7 @@ const HINTS: Record<number, string> = {
   2510: "the connection does not exist",
   2512:
     "a connection with this name already exists and was not created by this stack; to take it over (its parameters " +
-    "are replaced by yours), set `adopt: true` on the Connection (`pulumi import` does not work for dynamic resources)",
+    "are replaced by yours), set `adopt: true` on the Connection, or `pulumi import` it through the provider plugin (Pulumi YAML; the TypeScript classes are dynamic resources, which cannot be imported)",
   4000: "Databend rejected the storage parameters",
 };
 

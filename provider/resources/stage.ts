@@ -62,7 +62,7 @@ const HINTS: Record<number, string> = {
   1063: "CREATE STAGE needs the SUPER privilege; ALTER and DROP need ownership or READ and WRITE on the stage",
   2502:
     "a stage with this name already exists and was not created by this stack; to take it over, set `adopt: true` " +
-    "on the Stage (`pulumi import` does not work for dynamic resources)",
+    "on the Stage, or `pulumi import` it through the provider plugin (Pulumi YAML; the TypeScript classes are dynamic resources, which cannot be imported)",
   2510: "the stage's connection does not exist (yet): create the Connection first, or pass it as `connection`",
   4000: "Databend rejected the stage's URL or storage parameters",
 };
