@@ -51,6 +51,12 @@ describe("pulumi import of a hand-made connection and stage", () => {
     program.remove();
   });
 
+  it("wants the full type token (`databend:index:Connection`)", async () => {
+    await expect(stack.cli(["import", "databend:Connection", "conn", conn, "--yes"])).rejects.toThrow(
+      /not a valid resource type token/,
+    );
+  });
+
   it("imports both, warning that Databend masks what cannot be read back", async () => {
     for (const [token, name, id] of [
       ["databend:index:Connection", "conn", conn],
@@ -65,6 +71,7 @@ describe("pulumi import of a hand-made connection and stage", () => {
     expect(await stack.resourceNames()).toEqual(expect.arrayContaining(["conn", "stage"]));
     expect(generated[0]).toContain("secretAccessKey: (changed outside Pulumi)");
     expect(generated[1]).toContain("url: s3://imported-bucket/data/");
+    expect(generated.every((g) => g.includes("protect: true"))).toBe(true);
   });
 
   it("the generated program deploys with no changes", async () => {

@@ -59,6 +59,27 @@ describe("the plugin tarball", () => {
     expect(entries.some((e) => e.startsWith("./node_modules/@pulumi/pulumi/proto/"))).toBe(true);
   });
 
+  it("`pulumi package get-schema` prints the generated schema from the package's plugin script", async () => {
+    const { stdout } = await stack.command([
+      "package",
+      "get-schema",
+      path.join(ROOT, "plugin", "pulumi-resource-databend"),
+    ]);
+    const schema = JSON.parse(stdout) as {
+      name: string;
+      version: string;
+      resources: Record<string, unknown>;
+    };
+    expect(schema).toMatchObject({ name: "databend", version });
+    expect(Object.keys(schema.resources)).toEqual(
+      expect.arrayContaining([
+        "databend:index:Connection",
+        "databend:index:Stage",
+        "databend:aws:StageAccessRole",
+      ]),
+    );
+  });
+
   it("installs with `pulumi plugin install --file` into a temporary PULUMI_HOME and serves a YAML program", async () => {
     await stack.command(["plugin", "install", "resource", "databend", version, "--file", tarball]);
     expect(fs.existsSync(path.join(stack.pulumiHome, "plugins", `resource-databend-v${version}`))).toBe(true);

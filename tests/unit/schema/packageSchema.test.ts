@@ -111,6 +111,11 @@ describe("Stage in the schema", () => {
     );
   });
 
+  it("has no connectionDrift output (the TypeScript class computes it in the program)", () => {
+    expect(stage.properties.connectionDrift).toBeUndefined();
+    expect(Object.keys(readSdkDocs().Stage?.properties ?? {})).toContain("connectionDrift");
+  });
+
   it("keeps credentials secret and lists every file-format option", () => {
     expect(stage.inputProperties.credentials?.secret).toBe(true);
     expect(stage.properties.credentials?.secret).toBe(true);
