@@ -17,7 +17,9 @@ function once() {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const child = spawn(path.join(root, "plugin", "pulumi-resource-databend"), [], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(path.join(root, "plugin", "pulumi-resource-databend"), [], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     child.stdout.once("data", (buf) => {
       const port = Number(String(buf).trim());
       const portMs = ms();
@@ -42,7 +44,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 for (let i = 0; i < runs; i++) results.push(await once());
 for (const r of results) {
-  console.log(`port ${r.portMs.toFixed(0)} ms, GetSchema ${r.schemaMs.toFixed(0)} ms, Configure ${r.configureMs.toFixed(0)} ms`);
+  console.log(
+    `port ${r.portMs.toFixed(0)} ms, GetSchema ${r.schemaMs.toFixed(0)} ms, Configure ${r.configureMs.toFixed(0)} ms`,
+  );
 }
 console.log(
   `median of ${runs}: port printed ${median(results.map((r) => r.portMs)).toFixed(0)} ms, ` +
