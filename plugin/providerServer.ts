@@ -167,7 +167,7 @@ export class ProviderServer {
     const news = req.getNews();
     const { props } = this.unwrap(news);
     for (const [key, value] of Object.entries(props)) {
-      if (key === "version") continue;
+      if (key === "version" || key === "pluginDownloadURL") continue; // set by the engine
       if (key !== "dsn") {
         res.addFailures(this.failure(key, `is not a databend provider setting; allowed: dsn`));
       } else if (typeof value !== "string" && value !== undefined) {

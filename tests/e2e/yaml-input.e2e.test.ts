@@ -154,11 +154,15 @@ describe("secrets written as plain Pulumi YAML values", () => {
     program.remove();
   });
 
-  it("never appear in state or in the output of up, preview, refresh and destroy", async () => {
+  it("never appear in state or in the output of up, preview, refresh and destroy, debug logs included", async () => {
     expectOk(await stack.up());
     expect(await query(`DESC STAGE ${n("plain_stage")}`)).toHaveLength(1);
     expectOk(await stack.preview({ expectNoChanges: true }));
     expectOk(await stack.refresh());
+    // The engine's and the plugin's debug logs too (they carry every RPC's properties).
+    const debug = ["--logtostderr", "-v=9", "--debug"];
+    await stack.cli(["preview", "--diff", ...debug]);
+    await stack.cli(["refresh", "--yes", "--skip-preview", ...debug]);
     const state = await stack.exportState();
     expectOk(await stack.destroy());
     expect(findSecrets(state, [connSecret, stageSecret])).toEqual([]);
