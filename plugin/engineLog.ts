@@ -22,19 +22,24 @@ export class EngineLog {
 
   /** Logs a warning about the resource `urn`. Never throws; a failed send goes to stderr. */
   warn(message: string, urn?: string): Promise<void> {
+    return this.send("warning", message, urn);
+  }
+
+  /** Logs a message of `severity` about the resource `urn`. Never throws; a failed send goes to stderr. */
+  send(severity: "info" | "warning", message: string, urn?: string): Promise<void> {
     const client = this.client;
     if (!client) {
-      process.stderr.write(`warning: ${message}\n`);
+      process.stderr.write(`${severity}: ${message}\n`);
       return Promise.resolve();
     }
     const pb = pulumiModule<EnginePb>("@pulumi/pulumi/proto/engine_pb");
     const req = new pb.LogRequest();
-    req.setSeverity(pb.LogSeverity.WARNING);
+    req.setSeverity(severity === "warning" ? pb.LogSeverity.WARNING : pb.LogSeverity.INFO);
     req.setMessage(message);
     if (urn) req.setUrn(urn);
     return new Promise((resolve) => {
       client.log(req, (err) => {
-        if (err) process.stderr.write(`warning: ${message}\n`);
+        if (err) process.stderr.write(`${severity}: ${message}\n`);
         resolve();
       });
     });

@@ -16,12 +16,13 @@ import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type * as ProviderModule from "../provider";
 import { TOKENS, packageSchema } from "../provider/schema/packageSchema";
-import { staleCopyWarning } from "../provider/resources/staleCopyWarning";
 import { UNKNOWN, containsUnknown } from "../provider/validation/unknowns";
 import { ConnectionRegistry } from "./connectionRegistry";
 import { EngineLog } from "./engineLog";
 import { importNotice } from "./importNotice";
+import { AsyncLocalStorage } from "async_hooks";
 import type { Props } from "../provider";
+import type { CapturedConnection } from "../provider/resources/stage";
 import { Unwrapped, secretValue, unwrapProps, wrapProps } from "./propertyValues";
 import { ResourceType, hostInputs, resourceTypes } from "./resourceTypes";
 import { pulumiModule } from "./pulumiModules";
@@ -58,6 +59,8 @@ export class ProviderServer {
   private readonly log: EngineLog;
   private provider?: typeof ProviderModule;
   private server?: grpcTypes.Server;
+  /** The URN of the resource whose request is being served, so handler notices attach to it. */
+  private readonly currentUrn = new AsyncLocalStorage<string>();
 
   constructor(private readonly opts: ProviderServerOptions) {
     this.grpc = pulumiModule<typeof grpcTypes>("@grpc/grpc-js");
@@ -69,10 +72,25 @@ export class ProviderServer {
     this.log = new EngineLog(opts.engineAddress);
   }
 
-  /** The provider module, loaded on first use (it pulls in the Databend driver and AWS SDK lazily). */
+  /**
+   * The provider module, loaded on first use (it pulls in the Databend driver and AWS SDK lazily).
+   * Its notices (a kept object, a requested re-capture) go to the engine's log, attached to the
+   * resource being served.
+   */
   private p(): typeof ProviderModule {
-    this.provider ??= require("../provider") as typeof ProviderModule;
+    if (!this.provider) {
+      const provider = require("../provider") as typeof ProviderModule;
+      provider.setNoticeSink((severity, message) => {
+        void this.log.send(severity, message, this.currentUrn.getStore());
+      });
+      this.provider = provider;
+    }
     return this.provider;
+  }
+
+  /** Runs `fn` with `urn` as the resource that handler notices are about. */
+  private about<T>(urn: string, fn: () => Promise<T>): Promise<T> {
+    return this.currentUrn.run(urn, fn);
   }
 
   /** Starts serving on a free loopback port and returns the port. */
@@ -136,7 +154,8 @@ export class ProviderServer {
       update: this.unary((req: ProviderPb.UpdateRequest) => this.update(req)),
       delete: this.unary(async (req: ProviderPb.DeleteRequest) => {
         const t = this.typeOf(req.getType(), req.getUrn());
-        await this.handlers(t).delete(req.getId(), this.unwrap(req.getProperties()).props);
+        const props = this.unwrap(req.getProperties()).props;
+        await this.about(req.getUrn(), () => this.handlers(t).delete(req.getId(), props));
         return new empty.Empty();
       }),
       cancel: this.unary(async () => {
@@ -165,14 +184,20 @@ export class ProviderServer {
   private async checkConfig(req: ProviderPb.CheckRequest): Promise<ProviderPb.CheckResponse> {
     const res = new this.pb.CheckResponse();
     const news = req.getNews();
-    const { props } = this.unwrap(news);
-    for (const [key, value] of Object.entries(props)) {
+    const settings = this.schema.config.variables;
+    for (const [key, value] of Object.entries(this.unwrap(news).props)) {
       if (key === "version" || key === "pluginDownloadURL") continue; // set by the engine
-      if (key !== "dsn") {
-        res.addFailures(this.failure(key, `is not a databend provider setting; allowed: dsn`));
-      } else if (typeof value !== "string" && value !== undefined) {
+      const spec = settings[key];
+      if (!spec) {
         res.addFailures(
-          this.failure("dsn", "must be a string (databend://user:password@host:port/database)"),
+          this.failure(
+            key,
+            `is not a databend provider setting; allowed: ${Object.keys(settings).join(", ")}`,
+          ),
+        );
+      } else if (value !== undefined && value !== UNKNOWN && !settingTypeOk(spec.type, value)) {
+        res.addFailures(
+          this.failure(key, `must be a ${spec.type === "integer" ? "whole number of seconds" : spec.type}`),
         );
       }
     }
@@ -195,8 +220,13 @@ export class ProviderServer {
   private async configure(req: ProviderPb.ConfigureRequest): Promise<ProviderPb.ConfigureResponse> {
     const vars = new Map(req.getVariablesMap().toArray() as [string, string][]);
     const config = this.configValues(req.getArgs(), vars);
-    const dsn = typeof config.dsn === "string" && config.dsn !== UNKNOWN ? config.dsn : undefined;
-    this.p().configure({ dsn });
+    const known = (k: string) => (config[k] === UNKNOWN ? undefined : config[k]);
+    const dsn = typeof known("dsn") === "string" ? (known("dsn") as string) : undefined;
+    this.p().configure({
+      dsn,
+      connectTimeoutSeconds: Number(known("connectTimeout") ?? "") || undefined,
+      queryTimeoutSeconds: Number(known("queryTimeout") ?? "") || undefined,
+    });
     return new this.pb.ConfigureResponse()
       .setAcceptsecrets(true)
       .setAcceptresources(true)
@@ -244,7 +274,7 @@ export class ProviderServer {
     const olds = this.unwrap(req.getOlds());
     const news = this.unwrap(req.getNews());
     const inputs = hostInputs(t.kind, urn, olds.props, news.props, this.registry);
-    const r = await this.handlers(t).check(olds.props, inputs);
+    const r = await this.about(urn, () => this.handlers(t).check(olds.props, inputs));
     if (t.kind === "connection" && typeof r.inputs.name === "string") {
       this.registry.remember(urn, {
         name: r.inputs.name,
@@ -262,7 +292,7 @@ export class ProviderServer {
     const t = this.typeOf(req.getType(), urn);
     const olds = this.unwrap(req.getOlds()).props;
     const news = this.unwrap(req.getNews()).props;
-    const r = await this.handlers(t).diff(req.getId(), olds, news);
+    const r = await this.about(urn, () => this.handlers(t).diff(req.getId(), olds, news));
     const res = new this.pb.DiffResponse();
     const C = this.pb.DiffResponse.DiffChanges;
     res.setChanges(r.changes === undefined ? C.DIFF_UNKNOWN : r.changes ? C.DIFF_SOME : C.DIFF_NONE);
@@ -274,13 +304,10 @@ export class ProviderServer {
   }
 
   private async warnStaleCopy(urn: string, olds: Props, news: Props): Promise<void> {
-    const cap = olds.capturedConnection as
-      { name: string; fingerprint: string; capturedAt: string } | undefined;
     const fp = news.connectionFingerprint;
-    const warning = staleCopyWarning({
+    const warning = this.p().staleCopyWarning({
       stageName: String(news.name ?? olds.name),
-      urn,
-      captured: cap,
+      captured: olds.capturedConnection as CapturedConnection | undefined,
       connectionName: typeof news.connectionName === "string" ? news.connectionName : undefined,
       connectionFingerprint: typeof fp === "string" && fp !== UNKNOWN ? fp : undefined,
       onConnectionChange: typeof news.onConnectionChange === "string" ? news.onConnectionChange : undefined,
@@ -293,7 +320,7 @@ export class ProviderServer {
     const inputs = this.unwrap(req.getProperties());
     const keys = this.secretKeysFor(t, inputs);
     try {
-      const r = await this.handlers(t).create(inputs.props);
+      const r = await this.about(req.getUrn(), () => this.handlers(t).create(inputs.props));
       return new this.pb.CreateResponse().setId(r.id).setProperties(this.struct(r.outs, keys));
     } catch (e) {
       throw this.initFailure(e, keys);
@@ -305,14 +332,14 @@ export class ProviderServer {
     const t = this.typeOf(req.getType(), urn);
     const state = this.unwrap(req.getProperties());
     const isImport = Object.keys(state.props).length === 0;
-    const r = await this.handlers(t).read(req.getId(), state.props);
+    const r = await this.about(urn, () => this.handlers(t).read(req.getId(), state.props));
     const res = new this.pb.ReadResponse().setId(r.id ?? "");
     if (!r.id) return res;
     const keys = this.secretKeysFor(t, state);
     if (r.props) res.setProperties(this.struct(r.props, keys));
     if (r.inputs) res.setInputs(this.struct(r.inputs, keys));
     if (isImport) {
-      const notice = importNotice(t.kind, r.inputs ?? r.props ?? {});
+      const notice = importNotice(t.kind, r.props ?? {});
       if (notice) await this.log.warn(notice, urn);
     }
     return res;
@@ -324,7 +351,9 @@ export class ProviderServer {
     const news = this.unwrap(req.getNews());
     const keys = this.secretKeysFor(t, olds, news);
     try {
-      const r = await this.handlers(t).update(req.getId(), olds.props, news.props);
+      const r = await this.about(req.getUrn(), () =>
+        this.handlers(t).update(req.getId(), olds.props, news.props),
+      );
       return new this.pb.UpdateResponse().setProperties(this.struct(r.outs, keys));
     } catch (e) {
       throw this.initFailure(e, keys);
@@ -416,6 +445,12 @@ export class ProviderServer {
       metadata: new this.grpc.Metadata(),
     });
   }
+}
+
+/** Whether a provider setting's value fits its schema type (config values may arrive as strings). */
+function settingTypeOk(type: string | undefined, value: unknown): boolean {
+  if (type === "integer") return Number.isInteger(Number(value)) && Number(value) > 0;
+  return typeof value === "string";
 }
 
 /** Top-level keys whose values differ (for the engine's display of what changes). */

@@ -21,7 +21,12 @@ export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvide
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       const p = require(PROVIDER_MODULE) as ProviderModule;
-      p.configure({ dsn: req.config.get("databend:dsn"), awsRegion: req.config.get("aws:region") });
+      p.configure({
+        dsn: req.config.get("databend:dsn"),
+        awsRegion: req.config.get("aws:region"),
+        connectTimeoutSeconds: Number(req.config.get("databend:connectTimeout") ?? "") || undefined,
+        queryTimeoutSeconds: Number(req.config.get("databend:queryTimeout") ?? "") || undefined,
+      });
     },
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
       const p = require(PROVIDER_MODULE) as ProviderModule;

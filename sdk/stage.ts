@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
-import { staleCopyWarning } from "../provider/resources/staleCopyWarning";
 import { providerShim } from "./providerShim";
+import { staleCopyWarning } from "../provider/resources/stage";
 
 type In<T> = pulumi.Input<T>;
 
@@ -238,21 +238,28 @@ export class Stage extends pulumi.dynamic.Resource {
       return;
     }
     this.connectionDrift = pulumi
-      .all([this.capturedConnection, connection.fingerprint, connection.name])
-      .apply(([cap, fp, name]) => !!cap && (cap.fingerprint !== fp || cap.name !== name));
+      .all([this.capturedConnection, connection.fingerprint, connection.name, this.name])
+      .apply(
+        ([cap, fp, name, stageName]) =>
+          staleCopyWarning({
+            stageName,
+            captured: cap,
+            connectionName: name,
+            connectionFingerprint: fp,
+            onConnectionChange: "keep",
+          }) !== undefined,
+      );
     pulumi
       .all([
         this.capturedConnection,
         connection.fingerprint,
         connection.name,
-        this.urn,
         args.onConnectionChange,
         this.name,
       ])
-      .apply(([cap, fp, name, urn, policy, stageName]) => {
+      .apply(([cap, fp, name, policy, stageName]) => {
         const warning = staleCopyWarning({
           stageName,
-          urn,
           captured: cap,
           connectionName: name,
           connectionFingerprint: fp,

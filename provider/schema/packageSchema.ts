@@ -19,6 +19,8 @@ export interface SchemaProperty {
   $ref?: string;
   /** Element type of a map (`type: object`). */
   additionalProperties?: SchemaProperty;
+  /** Element type of an array (`type: array`). */
+  items?: SchemaProperty;
   /** Whether the value is a secret. */
   secret?: boolean;
   /** Markdown description. */
@@ -87,12 +89,18 @@ export const TOKENS = {
   capturedConnection: "databend:index:CapturedConnection",
 } as const;
 
-/** The provider configuration keys and their description. */
-export const CONFIG_DESCRIPTION = {
-  dsn:
-    "Databend DSN, e.g. `databend://user:password@host:8000/default?sslmode=disable`. Secret. " +
-    "When unset, the `DATABEND_DSN` environment variable is used.",
-} as const;
+/** Provider settings (`databend:<key>`), from the TSDoc of the provider's `ProviderSettings`. */
+function configVariables(): Record<string, SchemaProperty> {
+  return {
+    dsn: {
+      type: "string",
+      secret: true,
+      description: `${doc("ProviderSettings", "dsn")} When unset, the \`DATABEND_DSN\` environment variable is used.`,
+    },
+    connectTimeout: { type: "integer", description: doc("ProviderSettings", "connectTimeoutSeconds") },
+    queryTimeout: { type: "integer", description: doc("ProviderSettings", "queryTimeoutSeconds") },
+  };
+}
 
 type Docs = Record<string, { description: string; properties: Record<string, string> }>;
 const DOCS: Docs = sdkDocs;
@@ -223,6 +231,11 @@ function stageResource(): SchemaResource {
   (inputs.fileFormat as SchemaProperty).description += `\n\nOne of:\n${fileFormatsDoc()}`;
   const outputs: Record<string, SchemaProperty> = { ...inputs };
   delete outputs.connection;
+  delete outputs.credentials; // never an output: its fingerprint is
+  outputs.credentialsFingerprint = {
+    type: "string",
+    description: "A salted digest of `credentials`, which changes when, and only when, they change.",
+  };
   for (const key of ["connectionStorageType", "connectionFingerprint"]) {
     outputs[key] = {
       ...fromJsonSchema(ajvProps[key] ?? {}),
@@ -292,7 +305,7 @@ function policyFunction(decl: string, argsDecl: string, props: string[], require
 
 /** Generates the package schema for `version`. */
 export function packageSchema(version: string): PackageSchema {
-  const dsn: SchemaProperty = { type: "string", secret: true, description: CONFIG_DESCRIPTION.dsn };
+  const settings = configVariables();
   const trust = policyFunction(
     "trustPolicy",
     "TrustPolicyArgs",
@@ -311,8 +324,8 @@ export function packageSchema(version: string): PackageSchema {
     version,
     displayName: "Databend",
     description: "Databend connections and stages, and the AWS IAM role behind a ROLE_ARN connection.",
-    config: { variables: { dsn } },
-    provider: { description: "The databend provider.", properties: { dsn }, inputProperties: { dsn } },
+    config: { variables: settings },
+    provider: { description: "The databend provider.", properties: settings, inputProperties: settings },
     resources: {
       [TOKENS.connection]: connectionResource(),
       [TOKENS.stage]: stageResource(),

@@ -69,6 +69,7 @@ describe("pulumi import of a hand-made connection and stage", () => {
       expect(text).toContain(name === "conn" ? "Databend masks connection parameters" : "Add `connection`");
     }
     expect(await stack.resourceNames()).toEqual(expect.arrayContaining(["conn", "stage"]));
+    expect(generated[0]).toContain("accessKeyId: (changed outside Pulumi)");
     expect(generated[0]).toContain("secretAccessKey: (changed outside Pulumi)");
     expect(generated[1]).toContain("url: s3://imported-bucket/data/");
     expect(generated.every((g) => g.includes("protect: true"))).toBe(true);

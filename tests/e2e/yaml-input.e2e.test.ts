@@ -41,11 +41,12 @@ const CASES: Case[] = [
     ],
   },
   {
-    title: "a missing required parameter and an unknown storage type",
-    resources: [
-      { kind: "Connection", name: "bad", args: { storageType: "azblob", accountName: "acct" } },
-      { kind: "Connection", name: "bad2", args: { storageType: "s4" } },
-    ],
+    title: "a missing required parameter",
+    resources: [{ kind: "Connection", name: "bad", args: { storageType: "azblob", accountName: "acct" } }],
+  },
+  {
+    title: "an unknown storage type",
+    resources: [{ kind: "Connection", name: "bad", args: { storageType: "s4" } }],
   },
   {
     title: "a stage URL without a trailing slash and credentials of another type",

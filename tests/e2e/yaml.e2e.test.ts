@@ -80,7 +80,7 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect(primaryOp(r.ops, "my_s3_stage")).toBe("same");
     const warnings = diagnostics(r.events, "warning", "my_s3_stage");
     expect(warnings.join("\n")).toContain(`connection '${n("toronto")}' has changed`);
-    expect(warnings.join("\n")).toContain("pulumi up --replace");
+    expect(warnings.join("\n")).toContain(`run \`DATABEND_RECAPTURE=${stage} pulumi up\``);
     expect(await listFiles(stage)).toEqual(["a.csv"]); // still the good keys it copied
   });
 
@@ -96,14 +96,27 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect(await listFiles(stage)).toEqual(["a.csv"]);
   });
 
-  it('onConnectionChange: "recreate" re-captures the connection (its wrong key now fails the read)', async () => {
-    await stack.setConfig("onConnectionChange", "recreate");
-    const r = await stack.up();
+  it("DATABEND_RECAPTURE=<stage> pulumi up, as the warning says, re-captures once (the wrong key now fails the read)", async () => {
+    const preview = await stack.preview({ env: { DATABEND_RECAPTURE: stage } });
+    expectOk(preview);
+    expect(primaryOp(preview.ops, "my_s3_stage")).toBe("update");
+    const r = await stack.up({ env: { DATABEND_RECAPTURE: stage } });
     expectOk(r);
     expect(primaryOp(r.ops, "my_s3_stage")).toBe("update");
-    expect(diagnostics(r.events, "warning", "my_s3_stage")).toEqual([]);
     await expect(listFiles(stage)).rejects.toThrow(/SignatureDoesNotMatch|3002|PermissionDenied/);
     expect((await stack.stackOutputs()).captured).toMatchObject({ name: n("toronto2") });
+    expectOk(await stack.preview({ expectNoChanges: true }));
+  });
+
+  it('onConnectionChange: "recreate" re-captures on every change (the good key again)', async () => {
+    await stack.setConfig("onConnectionChange", "recreate");
+    await stack.setConfig("secretAccessKey", env.AWS_SECRET_ACCESS_KEY as string, true);
+    const r = await stack.up();
+    expectOk(r);
+    expect(primaryOp(r.ops, "toronto")).toBe("update");
+    expect(primaryOp(r.ops, "my_s3_stage")).toBe("update");
+    expect(diagnostics(r.events, "warning", "my_s3_stage")).toEqual([]);
+    expect(await listFiles(stage)).toEqual(["a.csv"]);
     expectOk(await stack.preview({ expectNoChanges: true }));
   });
 

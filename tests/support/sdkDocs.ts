@@ -20,6 +20,7 @@ export const SDK_DOC_SOURCES = [
   "sdk/aws/stageAccessRole.ts",
   "provider/aws/trustPolicy.ts",
   "provider/aws/bucketAccessPolicy.ts",
+  "provider/settings.ts",
 ];
 
 /** A declaration's TSDoc text up to its first block tag (`@example`, `@throws`), on one line. */
