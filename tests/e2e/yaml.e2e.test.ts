@@ -100,6 +100,10 @@ describe("the seed example as a Pulumi YAML program", () => {
     const preview = await stack.preview({ env: { DATABEND_RECAPTURE: stage } });
     expectOk(preview);
     expect(primaryOp(preview.ops, "my_s3_stage")).toBe("update");
+    // The handlers' notice reaches the engine's log, attached to the stage.
+    expect(diagnostics(preview.events, "info", "my_s3_stage").join("\n")).toMatch(
+      /re-capture requested with DATABEND_RECAPTURE/,
+    );
     const r = await stack.up({ env: { DATABEND_RECAPTURE: stage } });
     expectOk(r);
     expect(primaryOp(r.ops, "my_s3_stage")).toBe("update");
