@@ -6,7 +6,7 @@ import { promisify } from "util";
 import { expectOk } from "../support/assertions";
 import { closeDatabend, query } from "../support/databend";
 import { primaryOp } from "../support/engineEvents";
-import { ROOT } from "../support/stackEnv";
+import { ROOT, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 import { YamlProgram } from "../support/yamlProgram";
 
@@ -90,5 +90,61 @@ describe("the plugin tarball", () => {
     expect(primaryOp(r.ops, "conn")).toBe("create");
     expect((await query("SHOW CONNECTIONS")).map((c) => c.name)).toContain(connName);
     expect(r.output).not.toMatch(/from \$PATH/);
+  });
+});
+
+describe("examples/yaml-quickstart as a user runs it: npm install, then pulumi up", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-user-"));
+  const toolsPath = `${path.join(ROOT, ".tools", "bin")}:${process.env.PATH ?? ""}`;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    // The package as npm publishes it (npm pack), installed with its peer into an empty folder.
+    const packed = await run("npm", ["pack", ROOT, "--silent", "--pack-destination", dir], {
+      cwd: dir,
+      env: { ...process.env, PATH: toolsPath },
+    });
+    const tgz = path.join(dir, packed.stdout.trim().split("\n").pop() as string);
+    const pulumiVersion = (
+      JSON.parse(
+        fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+      ) as {
+        version: string;
+      }
+    ).version;
+    await run(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefer-offline",
+        "--loglevel=error",
+        tgz,
+        `@pulumi/pulumi@${pulumiVersion}`,
+      ],
+      { cwd: dir, env: { ...process.env, PATH: toolsPath }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    fs.copyFileSync(
+      path.join(ROOT, "examples", "yaml-quickstart", "Pulumi.yaml"),
+      path.join(dir, "Pulumi.yaml"),
+    );
+    stack = await new TestStack({ program: dir }).init();
+  });
+  afterAll(async () => {
+    await stack?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("deploys the seed's connection and stage through ./node_modules/pulumi-databend/plugin", async () => {
+    const env = stackEnv();
+    await stack.setConfig("accessKeyId", env.AWS_ACCESS_KEY_ID);
+    await stack.setConfig("secretAccessKey", env.AWS_SECRET_ACCESS_KEY as string, true);
+    await stack.setConfig("endpointUrl", env.AWS_ENDPOINT_URL);
+    const r = await stack.up();
+    expectOk(r);
+    expect([primaryOp(r.ops, "toronto"), primaryOp(r.ops, "my_s3_stage")]).toEqual(["create", "create"]);
+    expect(await query("DESC STAGE my_s3_stage")).toHaveLength(1);
+    expect(r.output).not.toContain(env.AWS_SECRET_ACCESS_KEY as string);
   });
 });
