@@ -70,7 +70,7 @@ export function connectionFailure(
   const text = raw.replace(/\s*\[v\d+\.\d+\.\d+\]\s*$/, "").replace(/\s+/g, " ");
   const where = `the Databend endpoint at ${info.endpoint} (from ${info.source})`;
   const encode = " The password in the DSN must be percent-encoded: write %40 for @, %3A for :, %25 for %.";
-  if (/\[5100\]|\[2201\]|AuthFailure|401/.test(raw)) {
+  if (/\[5100\]|\[2201\]|AuthFailure|\(401 /.test(raw)) {
     return new DatabendError(
       `connect to Databend: ${where} rejected user '${info.user}': ${text}. Fix the user name and password in ${info.source}.` +
         (info.rawSpecialInPassword ? encode : ""),

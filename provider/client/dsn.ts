@@ -1,4 +1,4 @@
-import { maskDsn } from "../secrets/mask";
+import { maskDsn, maskSecrets, userInfoEnd } from "../secrets/mask";
 import type { DsnSource } from "../settings";
 
 /**
@@ -14,19 +14,26 @@ export interface DsnInfo {
   readonly source: DsnSource;
   /** The DSN with its password masked, for messages. */
   readonly masked: string;
-  /** True when the password part holds a raw `@` or `:`, which must be percent-encoded. */
+  /** True when the password holds a raw `@`, `:`, `/`, `?` or `#`, which must be percent-encoded. */
   readonly rawSpecialInPassword: boolean;
 }
 
-function authority(dsn: string): { userinfo: string; hostport: string } {
-  const rest = dsn.replace(/^[a-z+]+:\/\//i, "");
-  const end = rest.search(/[/?#]/);
-  const beforePath = end < 0 ? rest : rest.slice(0, end);
-  // The query string may hold `@` (not here: the path came first); user info ends at the last `@`.
-  const at = beforePath.lastIndexOf("@");
-  return at < 0
-    ? { userinfo: "", hostport: beforePath }
-    : { userinfo: beforePath.slice(0, at), hostport: beforePath.slice(at + 1) };
+/**
+ * Splits a DSN into user info and `host:port`. The user info ends at the last `@`, so a password with a
+ * raw `/`, `?` or `#` (which must be percent-encoded, and is reported) never leaks into the host part.
+ */
+function authority(dsn: string): { userinfo: string; hostport: string; afterHost: number } {
+  const scheme = /^[a-z+]+:\/\//i.exec(dsn)?.[0] ?? "";
+  const rest = dsn.slice(scheme.length);
+  const at = userInfoEnd(rest);
+  const hostStart = at < 0 ? 0 : at + 1;
+  const end = rest.slice(hostStart).search(/[/?#]/);
+  const hostEnd = end < 0 ? rest.length : hostStart + end;
+  return {
+    userinfo: at < 0 ? "" : rest.slice(0, at),
+    hostport: rest.slice(hostStart, hostEnd),
+    afterHost: scheme.length + hostEnd,
+  };
 }
 
 /** Reads what messages need from `dsn`. */
@@ -36,11 +43,11 @@ export function describeDsn(dsn: string, source: DsnSource): DsnInfo {
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const password = colon < 0 ? "" : userinfo.slice(colon + 1);
   return {
-    endpoint: hostport || "(no host)",
+    endpoint: maskSecrets(hostport, [password]) || "(no host)",
     user: safeDecode(user),
     source,
     masked: maskDsn(dsn),
-    rawSpecialInPassword: /[@:]/.test(password) || userinfo.indexOf("@") >= 0,
+    rawSpecialInPassword: /[@:/?#]/.test(password),
   };
 }
 
@@ -59,9 +66,10 @@ function safeDecode(s: string): string {
  * safe to repeat, itself.
  */
 export function driverDsn(dsn: string, timeouts: { connect: number; query: number }): string {
-  const hash = dsn.indexOf("#");
+  const { afterHost } = authority(dsn);
+  const hash = dsn.indexOf("#", afterHost);
   const base = hash < 0 ? dsn : dsn.slice(0, hash);
-  const q = base.indexOf("?");
+  const q = base.indexOf("?", afterHost);
   const head = q < 0 ? base : base.slice(0, q);
   const params = new URLSearchParams(q < 0 ? "" : base.slice(q + 1));
   if (!params.has("connect_timeout")) params.set("connect_timeout", String(Math.ceil(timeouts.connect)));
@@ -73,7 +81,7 @@ export function driverDsn(dsn: string, timeouts: { connect: number; query: numbe
 
 /** The per-response timeout in seconds that `dsn` (as returned by {@link driverDsn}) asks for. */
 export function queryTimeoutOf(dsn: string): number {
-  const q = dsn.indexOf("?");
+  const q = dsn.indexOf("?", authority(dsn).afterHost);
   const v = Number(new URLSearchParams(q < 0 ? "" : dsn.slice(q + 1)).get("page_request_timeout_secs"));
   return Number.isFinite(v) && v > 0 ? v : 60;
 }

@@ -20,6 +20,7 @@ import {
   parseStageAccessRole,
   StageAccessRoleInputs,
   stageAccessRoleOutputs,
+  trustPolicyFingerprint,
 } from "./stageAccessRoleSpec";
 
 export {
@@ -143,6 +144,9 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         const prior = olds.externalId;
         inputs.externalId =
           typeof prior === "string" && prior !== "" && !isUnknown(prior) ? prior : generateExternalId();
+        inputs.externalIdGenerated = true;
+      } else if (!isUnknown(inputs.externalId)) {
+        delete inputs.externalIdGenerated;
       }
       const failures = validateStageAccessRoleInputs(inputs);
       if (typeof inputs.prefix === "string" && !failures.some((f) => f.property === "prefix")) {
@@ -178,7 +182,12 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         const existing = isAwsError(e, "EntityAlreadyExistsException") && adoptRequested(r.roleName);
         if (!existing) throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
         // Take over a role left behind (e.g. by an interrupted deployment): make it say what we want.
-        await syncRole(iam, r, {});
+        const found = await iam.getRole(r.roleName);
+        await syncRole(iam, r, {
+          maxSessionDuration: found?.maxSessionDuration,
+          permissionsBoundary: found?.permissionsBoundary,
+          tags: found?.tags ?? {},
+        });
         roleArn = (await iam.getRole(r.roleName))?.arn ?? "";
       }
       claimName("role", r.roleName);
@@ -215,9 +224,10 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         roleName: role.roleName,
         path: role.path,
         tags: role.tags,
-        trustPolicy: keep("trustPolicy", role.trustPolicy),
+        trustPolicyFingerprint: trustPolicyFingerprint(role.roleName, role.trustPolicy),
         accessPolicy: policy === undefined ? "" : keep("accessPolicy", policy),
       };
+      delete outs.trustPolicy;
       delete outs.permissionsBoundary;
       if (role.permissionsBoundary !== undefined) outs.permissionsBoundary = role.permissionsBoundary;
       if (

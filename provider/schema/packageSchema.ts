@@ -7,7 +7,10 @@
  */
 import { FILE_FORMATS, FILE_FORMAT_TYPES } from "../storage/fileFormats";
 import { STORAGE_SPECS, STORAGE_TYPES } from "../storage/storageSpecs";
-import { STAGE_ACCESS_ROLE_INPUT_SCHEMA } from "../validation/stageAccessRoleSchema";
+import {
+  STAGE_ACCESS_ROLE_INPUTS,
+  STAGE_ACCESS_ROLE_INPUT_SCHEMA,
+} from "../validation/stageAccessRoleSchema";
 import { PUBLIC_STAGE_INPUTS, STAGE_INPUT_SCHEMA } from "../validation/stageSchema";
 import sdkDocs from "./sdkDocs.json";
 
@@ -255,20 +258,33 @@ function stageResource(): SchemaResource {
   };
 }
 
-/** Outputs of StageAccessRole that carry the external ID (the SDK marks the same ones secret). */
-export const STAGE_ACCESS_ROLE_SECRET_OUTPUTS: readonly string[] = ["externalId", "trustPolicy"];
+/** Outputs of StageAccessRole that carry the external ID (the SDK marks the same one secret). */
+export const STAGE_ACCESS_ROLE_SECRET_OUTPUTS: readonly string[] = ["externalId"];
 
 function stageAccessRoleResource(): SchemaResource {
   const ajvProps = STAGE_ACCESS_ROLE_INPUT_SCHEMA.properties as Record<string, Record<string, unknown>>;
   const inputs: Record<string, SchemaProperty> = {};
-  for (const [key, schema] of Object.entries(ajvProps)) {
+  for (const key of STAGE_ACCESS_ROLE_INPUTS) {
+    const schema = ajvProps[key];
+    if (!schema) throw new Error(`StageAccessRole input ${key} is not in the validation schema`);
     inputs[key] = { ...fromJsonSchema(schema), description: doc("StageAccessRoleArgs", key) };
   }
   (inputs.externalId as SchemaProperty).secret = true;
   const outputs: Record<string, SchemaProperty> = { ...inputs };
-  for (const key of ["roleArn", "trustPolicy", "accessPolicy", "stageUrl"]) {
+  for (const key of ["roleArn", "accessPolicy", "stageUrl"]) {
     outputs[key] = { type: "string", description: doc("StageAccessRole", key) };
   }
+  outputs.externalId = {
+    ...outputs.externalId,
+    description:
+      "The external ID, when it was generated (a given one is your input and never an output). Secret.",
+  };
+  outputs.trustPolicyFingerprint = {
+    type: "string",
+    description:
+      "A salted digest of the trust policy (which holds the external ID); the document itself comes from " +
+      "`databend:aws:getTrustPolicy`.",
+  };
   for (const key of STAGE_ACCESS_ROLE_SECRET_OUTPUTS) outputs[key] = { ...outputs[key], secret: true };
   return {
     description: doc("StageAccessRole"),
@@ -278,13 +294,12 @@ function stageAccessRoleResource(): SchemaResource {
     required: [
       "roleArn",
       "roleName",
-      "externalId",
-      "trustPolicy",
       "accessPolicy",
       "bucket",
       "prefix",
       "access",
       "stageUrl",
+      "trustPolicyFingerprint",
     ],
   };
 }

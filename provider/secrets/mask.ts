@@ -33,6 +33,17 @@ export function maskSecrets(text: string, secrets: Iterable<string | undefined>)
 }
 
 /**
+ * Where the user info of `rest` (a DSN without its scheme) ends: the last `@` before the query string,
+ * or, when there is none there (a raw `?` in the password), the last `@` of all. A raw `/` or `#` in the
+ * password is thus kept in the user info, never read as the host.
+ */
+export function userInfoEnd(rest: string): number {
+  const query = rest.indexOf("?");
+  const beforeQuery = query < 0 ? -1 : rest.slice(0, query).lastIndexOf("@");
+  return beforeQuery >= 0 ? beforeQuery : rest.lastIndexOf("@");
+}
+
+/**
  * Splits a `scheme://user:password@host/...` DSN around its password. The user info ends at the last
  * `@` before the query string, as URL parsers read it, so a raw `@` inside a password is kept.
  */
@@ -40,8 +51,7 @@ function splitDsn(dsn: string): { head: string; password: string; tail: string }
   const scheme = /^[a-z+]+:\/\//i.exec(dsn);
   if (!scheme) return undefined;
   const rest = dsn.slice(scheme[0].length);
-  const query = rest.indexOf("?");
-  const at = (query < 0 ? rest : rest.slice(0, query)).lastIndexOf("@");
+  const at = userInfoEnd(rest);
   if (at < 0) return undefined;
   const colon = rest.indexOf(":");
   if (colon < 0 || colon > at) return undefined;

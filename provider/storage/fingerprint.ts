@@ -25,17 +25,20 @@ function canonicalParams(storageType: StorageType, params: StorageParams): strin
 
 const memo = new Map<string, string>();
 
-/** The fingerprint of connection `name` with these parameters (cached per process). */
-export function connectionFingerprint(storageType: StorageType, params: StorageParams, name: string): string {
-  const canonical = canonicalParams(storageType, params);
-  const salt = `pulumi-databend/connection/v2/${storageType}/${name}`;
-  const cacheKey = createHash("sha256").update(salt).update("\u0000").update(canonical).digest("hex");
+/** scrypt of `text` salted with `salt`, cached per process (in memory only). */
+function derive(text: string, salt: string): string {
+  const cacheKey = createHash("sha256").update(salt).update("\u0000").update(text).digest("hex");
   let fp = memo.get(cacheKey);
   if (!fp) {
-    fp = FINGERPRINT_PREFIX + scryptSync(canonical, salt, 12, SCRYPT).toString("hex");
+    fp = FINGERPRINT_PREFIX + scryptSync(text, salt, 12, SCRYPT).toString("hex");
     memo.set(cacheKey, fp);
   }
   return fp;
+}
+
+/** The fingerprint of connection `name` with these parameters (cached per process). */
+export function connectionFingerprint(storageType: StorageType, params: StorageParams, name: string): string {
+  return derive(canonicalParams(storageType, params), `pulumi-databend/connection/v2/${storageType}/${name}`);
 }
 
 /**
@@ -53,4 +56,13 @@ export function legacyConnectionFingerprint(storageType: StorageType, params: St
 /** True for a fingerprint written by package 0.1 ({@link legacyConnectionFingerprint}). */
 export function isLegacyFingerprint(fp: unknown): fp is string {
   return typeof fp === "string" && /^[0-9a-f]{16}$/.test(fp);
+}
+
+/**
+ * A fingerprint of a text that embeds a secret (a trust policy holds the external ID), salted with
+ * `domain` (e.g. `role/<name>`), derived like {@link connectionFingerprint}: equality can be checked
+ * without keeping the text, and the text cannot be recovered by guessing cheaply.
+ */
+export function textFingerprint(domain: string, text: string): string {
+  return derive(text, `pulumi-databend/text/v2/${domain}`);
 }

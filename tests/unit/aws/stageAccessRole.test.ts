@@ -4,6 +4,7 @@ import { ResourceInitError } from "../../../provider/errors/ResourceInitError";
 import { isClaimed, resetClaims } from "../../../provider/resources/claims";
 import type { Props, ResourceHandlers } from "../../../provider/resources/handlers";
 import { INLINE_POLICY_NAME, stageAccessRoleHandlers } from "../../../provider/resources/stageAccessRole";
+import { trustPolicyFingerprint } from "../../../provider/resources/stageAccessRoleSpec";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
 import { awsError, FakeIam } from "../../helpers/fakeIam";
@@ -141,11 +142,15 @@ describe("StageAccessRole create", () => {
     expect(outs).toMatchObject({
       roleArn: "arn:aws:iam::123456789012:role/stage-role",
       roleName: "stage-role",
-      externalId: inputs.externalId,
+      externalId: inputs.externalId, // generated: the program needs it back
       prefix: "raw/",
       stageUrl: "s3://my-data/raw/",
     });
-    expect(outs.trustPolicy).toBe(role?.info.trustPolicy);
+    // The trust policy holds the external ID: state keeps only its fingerprint.
+    expect(outs.trustPolicy).toBeUndefined();
+    expect(outs.trustPolicyFingerprint).toBe(
+      trustPolicyFingerprint("stage-role", role?.info.trustPolicy as string),
+    );
   });
 
   it("explains a name clash", async () => {
@@ -342,7 +347,10 @@ describe("StageAccessRole read", () => {
     const { iam, h } = setup();
     const { outs } = await created(h);
     const same = await h.read("stage-role", outs);
-    expect(same.props).toMatchObject({ trustPolicy: outs.trustPolicy, accessPolicy: outs.accessPolicy });
+    expect(same.props).toMatchObject({
+      trustPolicyFingerprint: outs.trustPolicyFingerprint,
+      accessPolicy: outs.accessPolicy,
+    });
     const role = iam.roles.get("stage-role");
     role?.inline.set(INLINE_POLICY_NAME, encodeURIComponent('{"Version":"2012-10-17","Statement":[]}'));
     const drifted = await h.read("stage-role", outs);

@@ -16,7 +16,7 @@ describe("resource types", () => {
     const types = resourceTypes(packageSchema("0.0.0"));
     expect(types.get(TOKENS.connection)?.secretKeys.has("secretAccessKey")).toBe(true);
     expect(types.get(TOKENS.stage)?.secretKeys).toEqual(new Set(["credentials"]));
-    expect(types.get(TOKENS.stageAccessRole)?.secretKeys).toEqual(new Set(["externalId", "trustPolicy"]));
+    expect(types.get(TOKENS.stageAccessRole)?.secretKeys).toEqual(new Set(["externalId"]));
     expect(urnName(stageUrn)).toBe("my_s3_stage");
   });
 });

@@ -1,4 +1,4 @@
-import { claimName, isClaimed, resetClaims } from "../../../provider/resources/claims";
+import { claimName, isClaimed, keptForSuccessor, resetClaims } from "../../../provider/resources/claims";
 import { notify, setNoticeSink } from "../../../provider/resources/notices";
 
 afterEach(() => {
@@ -26,6 +26,25 @@ describe("claims", () => {
     resetClaims();
     expect(isClaimed("connection", "toronto")).toBe(false);
     expect(isClaimed("role", "stage-role")).toBe(false);
+  });
+});
+
+describe("keptForSuccessor", () => {
+  it("is false, and says nothing, for a name nobody in this deployment holds", () => {
+    const seen: string[] = [];
+    setNoticeSink((_severity, message) => seen.push(message));
+    expect(keptForSuccessor("stage", "raw", "stage")).toBe(false);
+    expect(seen).toEqual([]);
+  });
+
+  it("is true for a claimed name, and tells the user the object was kept", () => {
+    const seen: string[] = [];
+    setNoticeSink((severity, message) => seen.push(`${severity}: ${message}`));
+    claimName("connection", "toronto");
+    expect(keptForSuccessor("connection", "toronto", "connection")).toBe(true);
+    expect(seen).toEqual([
+      expect.stringMatching(/^info: connection 'toronto' was not dropped: another resource/),
+    ]);
   });
 });
 
