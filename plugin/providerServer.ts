@@ -20,6 +20,7 @@ import { UNKNOWN, containsUnknown } from "../provider/validation/unknowns";
 import { ConnectionRegistry } from "./connectionRegistry";
 import { EngineLog } from "./engineLog";
 import { importNotice } from "./importNotice";
+import { firstTimeInCommand } from "./warnOnce";
 import { AsyncLocalStorage } from "async_hooks";
 import type { Props } from "../provider";
 import type { CapturedConnection } from "../provider/resources/stage";
@@ -312,7 +313,7 @@ export class ProviderServer {
       connectionFingerprint: typeof fp === "string" && fp !== UNKNOWN ? fp : undefined,
       onConnectionChange: typeof news.onConnectionChange === "string" ? news.onConnectionChange : undefined,
     });
-    if (warning) await this.log.warn(warning, urn);
+    if (warning && firstTimeInCommand(urn, warning)) await this.log.warn(warning, urn);
   }
 
   private async create(req: ProviderPb.CreateRequest): Promise<ProviderPb.CreateResponse> {

@@ -96,6 +96,14 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect(await listFiles(stage)).toEqual(["a.csv"]);
   });
 
+  it("`pulumi up` (preview, then update) shows the warning in its preview only, as the TypeScript classes do", async () => {
+    const { stdout } = await stack.cli(["up", "--yes"]);
+    const [preview, update] = stdout.split(/^Updating \(/m);
+    expect(update).toBeDefined();
+    expect(preview).toContain(`stage '${stage}' holds a copy of connection`);
+    expect(update).not.toContain("holds a copy of connection");
+  });
+
   it("DATABEND_RECAPTURE=<stage> pulumi up, as the warning says, re-captures once (the wrong key now fails the read)", async () => {
     const preview = await stack.preview({ env: { DATABEND_RECAPTURE: stage } });
     expectOk(preview);
