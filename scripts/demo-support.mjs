@@ -1,6 +1,7 @@
 // Helpers for scripts/demo, using the local stack's environment (.stack/env):
 //   seed-bucket NAME      create an S3 bucket on the local AWS endpoint with one small CSV file
-//   show CONN STAGE       print SHOW CONNECTIONS, DESC STAGE and LIST @STAGE through databend-driver
+//   show CONN STAGE [--no-list]  print SHOW CONNECTIONS, DESC STAGE and (unless --no-list) LIST @STAGE
+//                         through databend-driver
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -38,7 +39,11 @@ function table(rows) {
 if (cmd === "seed-bucket") {
   const { S3Client, CreateBucketCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
   const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: args[0] }));
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: args[0] }));
+  } catch (e) {
+    if (e.name !== "BucketAlreadyOwnedByYou") throw e; // a second run on the same local stack
+  }
   await s3.send(
     new PutObjectCommand({ Bucket: args[0], Key: "cities.csv", Body: "toronto,2794356\nmontreal,1762949\n" }),
   );
@@ -52,7 +57,7 @@ if (cmd === "seed-bucket") {
   };
   await show("SHOW CONNECTIONS");
   await show(`DESC STAGE ${args[1]}`);
-  await show(`LIST @${args[1]}`);
+  if (!args.includes("--no-list")) await show(`LIST @${args[1]}`);
   await conn.close();
 } else {
   console.error("usage: demo-support.mjs seed-bucket NAME | show CONN STAGE");

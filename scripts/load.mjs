@@ -63,11 +63,15 @@ async function pulumi(...cmd) {
 
 /** Sets a config value from standard input: a large value would exceed the limit of one argument. */
 function setConfig(key, value) {
-  const r = spawnSync("pulumi", ["config", "set", key, "--stack", stack, "--cwd", program, "--non-interactive"], {
-    env: runEnv,
-    input: value,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    "pulumi",
+    ["config", "set", key, "--stack", stack, "--cwd", program, "--non-interactive"],
+    {
+      env: runEnv,
+      input: value,
+      encoding: "utf8",
+    },
+  );
   if (r.status !== 0) throw new Error(`pulumi config set ${key} failed: ${r.stderr}`);
 }
 

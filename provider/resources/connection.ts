@@ -252,6 +252,10 @@ export function connectionHandlers(
       }
       if (!row) return { id: "" };
       const state = withoutHostKeys(props);
+      // `pulumi import` (plugin host): no state at all. Every value is masked, so each one read back
+      // becomes a placeholder, secrets included, and the fingerprint covers the placeholders: the
+      // generated program then deploys with no changes, and filling in real values is one update.
+      const importing = Object.keys(state).length === 0;
       const serverType = String(row.storage_type ?? "").toLowerCase();
       if (!isStorageType(serverType)) {
         // A type this package does not manage: keep the raw type so the next `up` replaces it.
@@ -274,6 +278,10 @@ export function connectionHandlers(
         if (!key) continue;
         serverKeys.add(key);
         if (secrets.has(key)) {
+          if (importing) {
+            params[key] = CHANGED_OUTSIDE;
+            continue;
+          }
           // The value cannot be compared without keeping it in state; a secret given in plaintext
           // (state written by package 0.1) still is.
           const mine = known[key];
@@ -292,11 +300,17 @@ export function connectionHandlers(
       }
       for (const k of [...Object.keys(known), ...stateSecretKeys]) if (!serverKeys.has(k)) drifted = true;
       const c: ConnectionInputs = { name: id, storageType: serverType, params, adopt: state.adopt === true };
-      const fingerprint = drifted || typeof state.fingerprint !== "string" ? DRIFTED : state.fingerprint;
+      const fingerprint = importing
+        ? connectionFingerprint(serverType, params, id)
+        : drifted || typeof state.fingerprint !== "string"
+          ? DRIFTED
+          : state.fingerprint;
       const outs = connectionOutputs(c, fingerprint);
       const kept = [...serverKeys].filter((k) => secrets.has(k)).sort();
       if (kept.length) outs.secretParams = kept;
-      return { id, props: outs, inputs: inputsFromOutputs(outs, ["secretParams"]) };
+      const inputs = inputsFromOutputs(outs, ["secretParams"]);
+      if (importing) for (const k of kept) inputs[k] = CHANGED_OUTSIDE;
+      return { id, props: outs, inputs };
     },
 
     async update(_id, olds, news) {

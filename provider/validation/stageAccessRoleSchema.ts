@@ -34,7 +34,8 @@ export const STAGE_ACCESS_ROLE_INPUTS = [
 /** Largest number of tags IAM allows on a role. */
 export const MAX_TAGS = 50;
 
-const schema = {
+/** JSON schema of StageAccessRole inputs (the provider validates with it; the plugin schema is generated from it). */
+export const STAGE_ACCESS_ROLE_INPUT_SCHEMA = {
   type: "object",
   properties: {
     databendPrincipalArn: { type: "string", minLength: 1 },
@@ -62,7 +63,7 @@ const schema = {
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  compiled ??= ajv.compile(schema);
+  compiled ??= ajv.compile(STAGE_ACCESS_ROLE_INPUT_SCHEMA);
   return compiled;
 }
 

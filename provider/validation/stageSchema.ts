@@ -13,7 +13,7 @@ import { splitUnknowns } from "./unknowns";
 const identifier = { type: "string", pattern: IDENTIFIER_PATTERN, description: IDENTIFIER_RULE };
 
 /** Top-level shape of Stage inputs; nested credentials and file format are checked per type below. */
-const stageSchema = {
+export const STAGE_INPUT_SCHEMA = {
   type: "object",
   properties: {
     name: identifier,
@@ -33,7 +33,7 @@ const stageSchema = {
 };
 
 /** Stage inputs as the SDK names them. */
-const PUBLIC_STAGE_INPUTS = [
+export const PUBLIC_STAGE_INPUTS = [
   "name",
   "url",
   "connection",
@@ -45,7 +45,7 @@ const PUBLIC_STAGE_INPUTS = [
   "adopt",
 ];
 
-const validateStage: ValidateFunction = ajv.compile(stageSchema);
+const validateStage: ValidateFunction = ajv.compile(STAGE_INPUT_SCHEMA);
 const credentialValidators = new Map<StorageType, ValidateFunction>();
 const formatValidators = new Map<FileFormatType, ValidateFunction>();
 const validateFormatName = ajv.compile({

@@ -13,10 +13,12 @@ DATABEND_PY_VERSION=1.2.895   # PyPI `databend`, the embedded engine (needs CPyt
 # with the 9-column DESC STAGE layout (1.2.810).
 DATABEND_MATRIX_VERSIONS="1.2.453 1.2.810"
 MOTO_VERSION=5.2.5
+YAML_LANGHOST_VERSION=1.25.0  # pulumi-language-yaml (github.com/pulumi/pulumi-yaml), for Pulumi YAML programs
 
 PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION-lh$LANGHOST_SDK_VERSION"
 NODE_DIR="$CACHE/node-v$NODE_VERSION"
 VENV_DIR="$CACHE/venv-databend$DATABEND_PY_VERSION-moto$MOTO_VERSION"
+YAML_LANGHOST_DIR="$CACHE/pulumi-language-yaml-v$YAML_LANGHOST_VERSION"
 TOOLS="$ROOT/.tools"
 
 # The Python venv holding the embedded engine of PyPI `databend` version $1: the project's venv

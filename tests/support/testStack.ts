@@ -13,7 +13,7 @@ export type Driver = "cli" | "automation";
 
 /** Options of a {@link TestStack}. */
 export interface TestStackOptions {
-  /** Program folder, relative to the repository root. Defaults to `tests/e2e/programs/spec`. */
+  /** Program folder, relative to the repository root (or absolute). Defaults to `tests/e2e/programs/spec`. */
   program?: string;
   /** `cli` runs `pulumi` as a person would; `automation` uses the Automation API. Defaults to `cli`. */
   driver?: Driver;
@@ -58,7 +58,8 @@ export class TestStack {
 
   constructor(private readonly opts: TestStackOptions = {}) {
     this.driver = opts.driver ?? "cli";
-    this.programDir = path.join(ROOT, opts.program ?? "tests/e2e/programs/spec");
+    const program = opts.program ?? "tests/e2e/programs/spec";
+    this.programDir = path.isAbsolute(program) ? program : path.join(ROOT, program);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-e2e-"));
     const stack = stackEnv();
     this.env = {
@@ -244,15 +245,14 @@ export class TestStack {
     });
   }
 
-  /** Runs `pulumi <args>` in the program folder for this stack. */
-  async cli(
+  /** Runs `pulumi <args>` with this stack's environment (plus `env`), without stack flags (`plugin install`, ...). */
+  async command(
     args: string[],
     record = true,
     env: Record<string, string> = {},
   ): Promise<{ stdout: string; stderr: string }> {
-    const full = [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"];
     try {
-      const r = await run(path.join(TOOLS_DIR, "bin", "pulumi"), full, {
+      const r = await run(path.join(TOOLS_DIR, "bin", "pulumi"), args, {
         env: { ...this.env, ...env },
         maxBuffer: 64 * 1024 * 1024,
       });
@@ -263,5 +263,23 @@ export class TestStack {
       if (record) this.outputs.push(err.stdout ?? "", err.stderr ?? "");
       throw e;
     }
+  }
+
+  /** The stack's PULUMI_HOME (plugins installed there are used by this stack only). */
+  get pulumiHome(): string {
+    return this.env.PULUMI_HOME as string;
+  }
+
+  /** Runs `pulumi <args>` in the program folder for this stack. */
+  cli(
+    args: string[],
+    record = true,
+    env: Record<string, string> = {},
+  ): Promise<{ stdout: string; stderr: string }> {
+    return this.command(
+      [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"],
+      record,
+      env,
+    );
   }
 }

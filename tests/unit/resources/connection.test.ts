@@ -573,22 +573,36 @@ describe("connection read", () => {
     expect(r.props).toMatchObject({ name: "toronto", storageType: "hdfs", fingerprint: DRIFTED });
   });
 
-  it("reads by id with empty props (import, or a create still pending): every plain value unknown, fingerprint 'drifted'", async () => {
+  it("reads by id with empty props (import): every value a placeholder, and a program of those inputs changes nothing", async () => {
     const db = new FakeSession().respond(/^DESC CONNECTION/, [
       descRow("s3", "access_key_id=AK***LE region=eu1 secret_access_key=wJ***EY"),
     ]);
-    const r = await connectionHandlers(db.factory()).read("toronto", {});
+    const h = connectionHandlers(db.factory());
+    const r = await h.read("toronto", {});
     expect(r.id).toBe("toronto");
+    const placeholders = {
+      accessKeyId: CHANGED_OUTSIDE,
+      region: CHANGED_OUTSIDE,
+      secretAccessKey: CHANGED_OUTSIDE,
+    };
     expect(r.props).toEqual({
       name: "toronto",
       storageType: "s3",
       accessKeyId: CHANGED_OUTSIDE,
       region: CHANGED_OUTSIDE,
       secretParams: ["secretAccessKey"],
-      fingerprint: DRIFTED,
+      fingerprint: connectionFingerprint("s3", placeholders, "toronto"),
       stateVersion: 2,
     });
+    // The generated program holds the inputs (the secret as a placeholder too): deploying it as is
+    // must not overwrite the connection with placeholders.
+    expect(r.inputs).toMatchObject(placeholders);
     expect(r.inputs).not.toHaveProperty("secretParams");
+    const program: Props = { ...r.inputs };
+    delete program.fingerprint;
+    const checked = await h.check({}, program);
+    expect(checked.failures).toEqual([]);
+    expect(await h.diff("toronto", r.props as Props, checked.inputs)).toEqual({ changes: false });
   });
 
   describe("of state written by package 0.1 (secrets in plaintext)", () => {

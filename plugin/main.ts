@@ -1,0 +1,30 @@
+/**
+ * Entry point of the `pulumi-resource-databend` provider plugin. The engine starts it with its own
+ * gRPC address as the first argument and reads the port the plugin prints on stdout.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ProviderServer } from "./providerServer";
+
+/** The package version (the plugin's version and the schema's). */
+function packageVersion(): string {
+  const file = path.resolve(__dirname, "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+/** Starts the plugin: serves the provider and prints the port. */
+export async function main(args: readonly string[]): Promise<void> {
+  const engineAddress = args.find((a) => !a.startsWith("-"));
+  const server = new ProviderServer({ version: packageVersion(), engineAddress });
+  const port = await server.listen();
+  process.stdout.write(`${port}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(
+      `pulumi-resource-databend: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    process.exit(1);
+  });
+}

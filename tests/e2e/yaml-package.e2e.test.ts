@@ -1,0 +1,150 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { expectOk } from "../support/assertions";
+import { closeDatabend, query } from "../support/databend";
+import { primaryOp } from "../support/engineEvents";
+import { ROOT, stackEnv } from "../support/stackEnv";
+import { TestStack } from "../support/testStack";
+import { YamlProgram } from "../support/yamlProgram";
+
+// `npm run package:plugin` builds the tarball `pulumi plugin install --file` takes; installed into a
+// temporary PULUMI_HOME, it serves a YAML program that does not point at any plugin path.
+const run = promisify(execFile);
+const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string })
+  .version;
+const connName = `pkg_conn_${Math.random().toString(36).slice(2, 7)}`;
+
+afterAll(closeDatabend);
+
+describe("the plugin tarball", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-pkg-"));
+  const program = new YamlProgram("yaml-installed-plugin", "installed");
+  let stack: TestStack;
+  let tarball = "";
+
+  beforeAll(async () => {
+    const r = await run("bash", [path.join(ROOT, "scripts", "package-plugin"), out], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${path.join(ROOT, ".tools", "bin")}:${process.env.PATH ?? ""}` },
+    });
+    tarball = r.stdout.trim().split("\n").pop() as string;
+    program.write([
+      {
+        name: "conn",
+        type: "databend:Connection",
+        properties: {
+          name: connName,
+          storageType: "s3",
+          accessKeyId: "AKIAPKG",
+          secretAccessKey: "pkg-secret-1",
+        },
+      },
+    ]);
+    stack = await new TestStack({ program: program.dir }).init();
+  });
+  afterAll(async () => {
+    await stack?.cleanup();
+    program.remove();
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it("is a .tar.gz named for the version, with the plugin script at its top", async () => {
+    expect(path.basename(tarball)).toBe(`pulumi-resource-databend-v${version}-linux-x64.tar.gz`);
+    const { stdout } = await run("tar", ["-tzf", tarball], { maxBuffer: 256 * 1024 * 1024 });
+    const entries = stdout.split("\n");
+    expect(entries).toEqual(expect.arrayContaining(["./pulumi-resource-databend", "./dist/plugin/main.js"]));
+    expect(entries.some((e) => e.startsWith("./node_modules/@pulumi/pulumi/proto/"))).toBe(true);
+  });
+
+  it("`pulumi package get-schema` prints the generated schema from the package's plugin script", async () => {
+    const { stdout } = await stack.command([
+      "package",
+      "get-schema",
+      path.join(ROOT, "plugin", "pulumi-resource-databend"),
+    ]);
+    const schema = JSON.parse(stdout) as {
+      name: string;
+      version: string;
+      resources: Record<string, unknown>;
+    };
+    expect(schema).toMatchObject({ name: "databend", version });
+    expect(Object.keys(schema.resources)).toEqual(
+      expect.arrayContaining([
+        "databend:index:Connection",
+        "databend:index:Stage",
+        "databend:aws:StageAccessRole",
+      ]),
+    );
+  });
+
+  it("installs with `pulumi plugin install --file` into a temporary PULUMI_HOME and serves a YAML program", async () => {
+    await stack.command(["plugin", "install", "resource", "databend", version, "--file", tarball]);
+    expect(fs.existsSync(path.join(stack.pulumiHome, "plugins", `resource-databend-v${version}`))).toBe(true);
+    const { stdout } = await stack.command(["plugin", "ls"]);
+    expect(stdout).toMatch(new RegExp(`databend\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
+    const r = await stack.up();
+    expectOk(r);
+    expect(primaryOp(r.ops, "conn")).toBe("create");
+    expect((await query("SHOW CONNECTIONS")).map((c) => c.name)).toContain(connName);
+    expect(r.output).not.toMatch(/from \$PATH/);
+  });
+});
+
+describe("examples/yaml-quickstart as a user runs it: npm install, then pulumi up", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-user-"));
+  const toolsPath = `${path.join(ROOT, ".tools", "bin")}:${process.env.PATH ?? ""}`;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    // The package as npm publishes it (npm pack), installed with its peer into an empty folder.
+    const packed = await run("npm", ["pack", ROOT, "--silent", "--pack-destination", dir], {
+      cwd: dir,
+      env: { ...process.env, PATH: toolsPath },
+    });
+    const tgz = path.join(dir, packed.stdout.trim().split("\n").pop() as string);
+    const pulumiVersion = (
+      JSON.parse(
+        fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+      ) as {
+        version: string;
+      }
+    ).version;
+    await run(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefer-offline",
+        "--loglevel=error",
+        tgz,
+        `@pulumi/pulumi@${pulumiVersion}`,
+      ],
+      { cwd: dir, env: { ...process.env, PATH: toolsPath }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    fs.copyFileSync(
+      path.join(ROOT, "examples", "yaml-quickstart", "Pulumi.yaml"),
+      path.join(dir, "Pulumi.yaml"),
+    );
+    stack = await new TestStack({ program: dir }).init();
+  });
+  afterAll(async () => {
+    await stack?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("deploys the seed's connection and stage through ./node_modules/pulumi-databend/plugin", async () => {
+    const env = stackEnv();
+    await stack.setConfig("accessKeyId", env.AWS_ACCESS_KEY_ID);
+    await stack.setConfig("secretAccessKey", env.AWS_SECRET_ACCESS_KEY as string, true);
+    await stack.setConfig("endpointUrl", env.AWS_ENDPOINT_URL);
+    const r = await stack.up();
+    expectOk(r);
+    expect([primaryOp(r.ops, "toronto"), primaryOp(r.ops, "my_s3_stage")]).toEqual(["create", "create"]);
+    expect(await query("DESC STAGE my_s3_stage")).toHaveLength(1);
+    expect(r.output).not.toContain(env.AWS_SECRET_ACCESS_KEY as string);
+  });
+});
