@@ -166,3 +166,16 @@ describe("docs/statements.md", () => {
     expect(rawStatements().filter((r) => r.sql.startsWith("SHOW"))).toEqual([]);
   });
 });
+
+describe("docs/privileges.md", () => {
+  it("says what every kind of statement of docs/statements.md needs", () => {
+    const doc = readRepoFile("docs/privileges.md");
+    const kinds = new Set(
+      rows().map((r) => (/^[A-Z]+(?: OR REPLACE)? [A-Z]+|^[A-Z]+/.exec(r.statement) as RegExpExecArray)[0]),
+    );
+    for (const kind of kinds) {
+      const text = kind === "LIST" ? "LIST @stage" : kind.startsWith("SELECT") ? "SELECT version()" : kind;
+      expect({ kind, documented: doc.includes(text) }).toEqual({ kind, documented: true });
+    }
+  });
+});
