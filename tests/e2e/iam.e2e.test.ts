@@ -178,7 +178,7 @@ describe("aws.StageAccessRole through the real Pulumi engine", () => {
 
   it("prints, from the CLI, exactly the documents the library built and IAM holds", async () => {
     const role = await iamRole(iam, roleName);
-    const cli = path.join(ROOT, "bin", "pulumi-databend.js");
+    const cli = path.join(ROOT, "dist", "bin", "pulumi-databend.js");
     const args = ["trust-policy", "--principal", principal, "--external-id", externalId, "--bucket", bucket];
     const { stdout } = await run(process.execPath, [
       cli,
