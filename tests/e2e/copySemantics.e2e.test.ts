@@ -9,7 +9,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { expectOk } from "../support/assertions";
 import { closeDatabend } from "../support/databend";
-import { seedBucket } from "../support/s3";
 import { ROOT, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 
@@ -60,7 +59,6 @@ describe("docs/copy-semantics.md: the preview a user sees when a connection chan
 
   beforeAll(async () => {
     const env = stackEnv();
-    await seedBucket("databend-toronto", { "cities.csv": "toronto,2794356\n" }).catch(() => undefined);
     stack = await new TestStack({ program: "examples/s3-access-keys" }).init();
     await stack.setConfig("accessKeyId", env.AWS_ACCESS_KEY_ID);
     await stack.setConfig("secretAccessKey", env.AWS_SECRET_ACCESS_KEY, true);

@@ -1,5 +1,6 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 
@@ -79,4 +80,33 @@ describe("the npm package (npm pack)", () => {
     });
     expect(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n")).toContain("*.tgz");
   });
+});
+
+describe("the packed tarball, unpacked", () => {
+  it("runs its command and loads both entry points (dependencies from this checkout)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-pack-"));
+    try {
+      const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+        cwd: ROOT,
+        maxBuffer: 16 << 20,
+      });
+      const [result] = JSON.parse(stdout) as { filename: string }[];
+      await run("tar", ["xzf", path.join(dir, result?.filename ?? ""), "-C", dir]);
+      const pkgDir = path.join(dir, "package");
+      const env = { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") };
+      const bin = path.join(pkgDir, "dist", "bin", "pulumi-databend.js");
+      const cli = await run(process.execPath, [bin, "trust-policy", "--help"], { env }).catch(
+        (e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+      );
+      expect(cli.stdout + cli.stderr).toContain("Usage: pulumi-databend trust-policy");
+      const probe =
+        `const sdk = require(${JSON.stringify(path.join(pkgDir, "dist", "sdk", "index.js"))});` +
+        `const provider = require(${JSON.stringify(path.join(pkgDir, "dist", "provider", "index.js"))});` +
+        "console.log(typeof sdk.Connection, typeof sdk.Stage, typeof provider.handlersFor);";
+      const loaded = await run(process.execPath, ["-e", probe], { env });
+      expect(loaded.stdout.trim()).toBe("function function function");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
