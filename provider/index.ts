@@ -4,6 +4,7 @@
  * and any other host call {@link handlersFor} and {@link configure}.
  */
 import { getSession } from "./client/databendClient";
+import { NO_DSN_MESSAGE, findDsn } from "./settings";
 import { connectionHandlers } from "./resources/connection";
 import { stageHandlers } from "./resources/stage";
 import { stageAccessRoleHandlers } from "./resources/stageAccessRole";
@@ -12,9 +13,21 @@ import { s3Api } from "./aws/s3Client";
 import { stsApi } from "./aws/stsClient";
 import type { ResourceHandlers } from "./resources/handlers";
 
-export { configure, getSettings } from "./settings";
+export {
+  configure,
+  getSettings,
+  RECAPTURE_VARIABLE,
+  ADOPT_VARIABLE,
+  DEFAULT_CONNECT_TIMEOUT_SECONDS,
+  DEFAULT_QUERY_TIMEOUT_SECONDS,
+} from "./settings";
 export type { ProviderSettings } from "./settings";
-export { connectionFingerprint } from "./storage/fingerprint";
+export { staleCopyWarning } from "./resources/stage";
+export type { CapturedConnection } from "./resources/stage";
+export { setNoticeSink } from "./resources/notices";
+export type { NoticeSink, NoticeSeverity } from "./resources/notices";
+export { resetClaims } from "./resources/claims";
+export { connectionFingerprint, FINGERPRINT_PREFIX } from "./storage/fingerprint";
 export {
   STORAGE_SPECS,
   STORAGE_TYPES,
@@ -65,12 +78,17 @@ export type ResourceKind = "connection" | "stage" | "stageAccessRole";
 
 const registry = new Map<ResourceKind, ResourceHandlers>();
 
+/** Checked at preview by the Databend resources: a missing DSN fails `pulumi preview`, not only `up`. */
+function dsnProblem(): string | undefined {
+  return findDsn() ? undefined : NO_DSN_MESSAGE;
+}
+
 function build(kind: ResourceKind): ResourceHandlers {
   switch (kind) {
     case "connection":
-      return connectionHandlers(getSession);
+      return connectionHandlers(getSession, { dsnProblem });
     case "stage":
-      return stageHandlers(getSession);
+      return stageHandlers(getSession, { dsnProblem });
     case "stageAccessRole":
       return stageAccessRoleHandlers({ iam: iamApi, sts: stsApi, s3: s3Api });
     default:

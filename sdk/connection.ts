@@ -207,8 +207,12 @@ export class Connection extends pulumi.dynamic.Resource {
       if (spec && key in spec.params) given[key] = value;
     }
     const planned = pulumi
-      .all([storageType, given] as const)
-      .apply(([t, values]) => (isStorageType(t) ? connectionFingerprint(t, values as StorageParams) : ""));
+      .all([storageType, given, props.name as pulumi.Input<string>] as const)
+      .apply(([t, values, name]) =>
+        isStorageType(t) && typeof name === "string"
+          ? connectionFingerprint(t, values as StorageParams, name)
+          : "",
+      );
     props.fingerprint = pulumi.unsecret(planned);
     super(provider, resourceName, props, withSecretOutputs(opts), "databend", "Connection");
     this.fingerprint = pulumi.all([this.urn, pulumi.unsecret(planned)]).apply(([, fp]) => fp);

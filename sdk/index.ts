@@ -2,6 +2,11 @@
  * pulumi-databend: Databend connections and stages as Pulumi resources.
  * @packageDocumentation
  */
+import { exposeModulesToPlugins } from "./nodePath";
+
+// Automation API inline programs in a folder without node_modules work without setting `workDir`.
+exposeModulesToPlugins();
+
 export { Connection } from "./connection";
 export type {
   ConnectionArgs,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { providerShim } from "./providerShim";
+import { staleCopyWarning } from "../provider/resources/stage";
 
 type In<T> = pulumi.Input<T>;
 
@@ -237,29 +238,34 @@ export class Stage extends pulumi.dynamic.Resource {
       return;
     }
     this.connectionDrift = pulumi
-      .all([this.capturedConnection, connection.fingerprint, connection.name])
-      .apply(([cap, fp, name]) => !!cap && (cap.fingerprint !== fp || cap.name !== name));
+      .all([this.capturedConnection, connection.fingerprint, connection.name, this.name])
+      .apply(
+        ([cap, fp, name, stageName]) =>
+          staleCopyWarning({
+            stageName,
+            captured: cap,
+            connectionName: name,
+            connectionFingerprint: fp,
+            onConnectionChange: "keep",
+          }) !== undefined,
+      );
     pulumi
       .all([
         this.capturedConnection,
         connection.fingerprint,
         connection.name,
-        this.urn,
         args.onConnectionChange,
         this.name,
       ])
-      .apply(([cap, fp, name, urn, policy, stageName]) => {
-        if (!cap || (cap.fingerprint === fp && cap.name === name) || policy === "recreate") return;
-        const what =
-          cap.name !== name
-            ? `the stage now refers to connection '${name}'`
-            : `connection '${name}' has changed`;
-        pulumi.log.warn(
-          `stage '${stageName}' holds a copy of connection '${cap.name}' taken at ${cap.capturedAt}, and ${what} since. ` +
-            "Databend does not pass connection changes on to existing stages, so the stage still uses the old parameters. " +
-            `To re-capture, run \`pulumi up --replace '${urn}'\`, or set onConnectionChange: "recreate" on the stage.`,
-          this,
-        );
+      .apply(([cap, fp, name, policy, stageName]) => {
+        const warning = staleCopyWarning({
+          stageName,
+          captured: cap,
+          connectionName: name,
+          connectionFingerprint: fp,
+          onConnectionChange: policy,
+        });
+        if (warning) pulumi.log.warn(warning, this);
       });
   }
 }

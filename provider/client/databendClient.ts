@@ -1,6 +1,8 @@
+import { DatabendError } from "../errors/DatabendError";
 import { toDatabendError } from "../errors/mapError";
-import { dsnPassword } from "../secrets/mask";
-import { resolveDsn } from "../settings";
+import { dsnPassword, maskSecrets } from "../secrets/mask";
+import { NO_DSN_MESSAGE, findDsn, resolveTimeouts } from "../settings";
+import { DsnInfo, describeDsn, driverDsn, queryTimeoutOf } from "./dsn";
 import { SqlRow, SqlSession, StatementContext } from "./sqlSession";
 
 /** The parts of databend-driver's API this module uses. */
@@ -18,15 +20,20 @@ interface DriverModule {
 
 const sessions = new Map<string, Promise<DriverSession>>();
 
+/** How often a statement that is safe to repeat is retried after a transport failure. */
+const IDEMPOTENT_RETRIES = 2;
+
 /**
  * The SQL session for the configured DSN. One client per provider process: every resource shares it.
  * `databend-driver` is a native module, so it is required here, at call time, never captured.
  */
 export async function getSession(): Promise<SqlSession> {
-  const dsn = resolveDsn();
+  const found = findDsn();
+  if (!found) throw new DatabendError(NO_DSN_MESSAGE, { code: "InvalidInput", retryable: false });
+  const dsn = driverDsn(found.dsn, resolveTimeouts());
   let s = sessions.get(dsn);
   if (!s) {
-    s = DriverSession.open(dsn);
+    s = DriverSession.open(dsn, describeDsn(found.dsn, found.source));
     sessions.set(dsn, s);
     s.catch(() => sessions.delete(dsn));
   }
@@ -40,40 +47,122 @@ export async function closeSessions(): Promise<void> {
   await Promise.allSettled(all.map(async (s) => (await s).close()));
 }
 
+/** Rejects with a transport error when `p` has not settled after `seconds`. */
+function bounded<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${seconds} s`)), seconds * 1000);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Explains a failure to reach or log in to the endpoint: which `host:port` was tried, which setting
+ * it came from, and what to do. The password never appears.
+ */
+export function connectionFailure(
+  e: unknown,
+  info: DsnInfo,
+  secrets: readonly (string | undefined)[],
+): DatabendError {
+  const raw = maskSecrets(e instanceof Error ? e.message : String(e), secrets);
+  const text = raw.replace(/\s*\[v\d+\.\d+\.\d+\]\s*$/, "").replace(/\s+/g, " ");
+  const where = `the Databend endpoint at ${info.endpoint} (from ${info.source})`;
+  const encode = " The password in the DSN must be percent-encoded: write %40 for @, %3A for :, %25 for %.";
+  if (/\[5100\]|\[2201\]|AuthFailure|\(401 /.test(raw)) {
+    return new DatabendError(
+      `connect to Databend: ${where} rejected user '${info.user}': ${text}. Fix the user name and password in ${info.source}.` +
+        (info.rawSpecialInPassword ? encode : ""),
+      { code: "Auth", retryable: false, serverCode: 5100, cause: new Error(text) },
+    );
+  }
+  if (/ParseError|invalid port|relative URL|invalid (?:domain|IPv\d)/i.test(raw)) {
+    return new DatabendError(
+      `connect to Databend: ${info.source} is not a valid DSN (${text}); expected ` +
+        "databend://user:password@host:port/database?sslmode=disable." +
+        (info.rawSpecialInPassword ? encode : ""),
+      { code: "InvalidInput", retryable: false, cause: new Error(text) },
+    );
+  }
+  const status = notDatabendStatus(raw);
+  if (status) {
+    return new DatabendError(
+      `connect to Databend: not a Databend endpoint at ${info.endpoint} (from ${info.source}): it answered HTTP ${status} ` +
+        "to Databend's HTTP query protocol. Check the host and port (Databend's HTTP handler listens on 8000 by default).",
+      { code: "Transport", retryable: false, cause: new Error(text) },
+    );
+  }
+  return new DatabendError(
+    `connect to Databend: cannot reach ${where}: ${text}. Check the host and port, that the server runs, ` +
+      "and databend:connectTimeout if it is slow to answer.",
+    { code: "Transport", retryable: true, cause: new Error(text) },
+  );
+}
+
+/**
+ * The HTTP status of an answer that cannot come from Databend's query protocol (which answers errors
+ * as JSON with a code), e.g. a web server's 404 or 501 page; undefined otherwise.
+ */
+export function notDatabendStatus(raw: string): string | undefined {
+  const status = /ResponseError: \((\d{3})/.exec(raw)?.[1];
+  if (!status || /\[\d{3,5}\]/.test(raw)) return undefined;
+  return status === "501" || (status.startsWith("4") && status !== "401") ? status : undefined;
+}
+
 class DriverSession implements SqlSession {
   private version?: Promise<string>;
 
   private constructor(
     private readonly conn: DriverConnection,
+    private readonly info: DsnInfo,
     private readonly dsnSecret: string | undefined,
+    private readonly timeoutSeconds: number,
   ) {}
 
-  static async open(dsn: string): Promise<DriverSession> {
+  static async open(dsn: string, info: DsnInfo): Promise<DriverSession> {
     const secret = dsnPassword(dsn);
+    const { connect } = resolveTimeouts();
     try {
       const driver = require("databend-driver") as DriverModule;
-      const conn = await new driver.Client(dsn).getConn();
-      return new DriverSession(conn, secret);
+      const conn = await bounded(new driver.Client(dsn).getConn(), connect + 5, "login");
+      return new DriverSession(conn, info, secret, queryTimeoutOf(dsn) + 5);
     } catch (e) {
-      throw toDatabendError(e, { action: "connect to Databend", secrets: [secret, dsn] });
+      throw connectionFailure(e, info, [secret, dsn]);
+    }
+  }
+
+  private async run<T>(sql: string, ctx: StatementContext, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await bounded(call(), this.timeoutSeconds, `statement (${ctx.action})`);
+      } catch (e) {
+        // The driver accepts a 404 on login (old servers), so a web server is found out here.
+        if (notDatabendStatus(e instanceof Error ? e.message : String(e))) {
+          throw connectionFailure(e, this.info, [...(ctx.secrets ?? []), this.dsnSecret]);
+        }
+        const err = toDatabendError(e, {
+          ...ctx,
+          statement: sql,
+          secrets: [...(ctx.secrets ?? []), this.dsnSecret],
+          endpoint: `${this.info.endpoint} (from ${this.info.source})`,
+        });
+        if (err.code === "Transport" && ctx.idempotent && attempt < IDEMPOTENT_RETRIES) {
+          await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+          continue;
+        }
+        throw err;
+      }
     }
   }
 
   async exec(sql: string, ctx: StatementContext): Promise<void> {
-    try {
-      await this.conn.exec(sql);
-    } catch (e) {
-      throw toDatabendError(e, { ...ctx, statement: sql, secrets: [...(ctx.secrets ?? []), this.dsnSecret] });
-    }
+    await this.run(sql, ctx, () => this.conn.exec(sql));
   }
 
   async query(sql: string, ctx: StatementContext): Promise<SqlRow[]> {
-    try {
-      const rows = await this.conn.queryAll(sql);
-      return rows.map((r) => r.data());
-    } catch (e) {
-      throw toDatabendError(e, { ...ctx, statement: sql, secrets: [...(ctx.secrets ?? []), this.dsnSecret] });
-    }
+    const rows = await this.run(sql, { idempotent: true, ...ctx }, () => this.conn.queryAll(sql));
+    return rows.map((r) => r.data());
   }
 
   serverVersion(): Promise<string> {

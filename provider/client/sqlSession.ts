@@ -9,6 +9,12 @@ export interface StatementContext {
   secrets?: readonly (string | undefined)[];
   /** Hints per Databend error code. */
   hints?: Readonly<Record<number, string>>;
+  /**
+   * True when sending the statement twice has the same effect as once (reads, `DROP ... IF EXISTS`,
+   * `CREATE OR REPLACE`, `ALTER ... SET`): only such statements are retried after a transport failure.
+   * Queries are idempotent unless they say otherwise.
+   */
+  idempotent?: boolean;
 }
 
 /**

@@ -12,6 +12,26 @@ export interface ErrorContext {
   secrets: readonly (string | undefined)[];
   /** Extra explanation per server code, appended to the message. */
   hints?: Readonly<Record<number, string>>;
+  /** `host:port (from <setting>)`, named in transport failures. */
+  endpoint?: string;
+}
+
+/** The same error with one more hint sentence appended to its message. */
+export function withMoreHint(e: DatabendError, hint: string): DatabendError {
+  return new DatabendError(withHint(e.message, hint), {
+    code: e.code,
+    serverCode: e.serverCode,
+    retryable: e.retryable,
+    statement: e.statement,
+    cause: e,
+  });
+}
+
+/** Joins Databend's text and the provider's hint as two sentences. */
+export function withHint(text: string, hint: string | undefined): string {
+  if (!hint) return text;
+  const sentence = hint.charAt(0).toUpperCase() + hint.slice(1);
+  return `${text}${/[.!?]$/.test(text) ? "" : "."} ${sentence}${/[.!?]$/.test(sentence) ? "" : "."}`;
 }
 
 /**
@@ -46,13 +66,21 @@ export function toDatabendError(raw: unknown, ctx: ErrorContext): DatabendError 
   const info = lookupServerCode(innerCode !== undefined && serverCode === 1006 ? innerCode : serverCode);
   const transport =
     serverCode === undefined &&
-    /ECONNREFUSED|ECONNRESET|connection refused|timed? ?out|error sending request/i.test(message);
+    /ECONNREFUSED|ECONNRESET|connection refused|connection reset|timed? ?out|error sending request|error decoding|unexpected EOF|broken pipe|ResponseError: \(5\d\d/i.test(
+      message,
+    );
   const hint =
-    serverCode !== undefined ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode]) : undefined;
-  const text = serverCode !== undefined ? `Databend error ${serverCode}: ${serverText(message)}` : message;
+    serverCode !== undefined
+      ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode])
+      : transport
+        ? `The Databend endpoint ${ctx.endpoint ?? ""} did not answer in time or dropped the connection. ` +
+          "The statement may still have run: run `pulumi up` again (an object left behind is reported, with how to take it over)"
+        : undefined;
+  const clean = serverText(message);
+  const text = serverCode !== undefined ? `Databend error ${serverCode}: ${clean}` : clean;
   const statement = ctx.statement === undefined ? undefined : maskSecrets(ctx.statement, ctx.secrets);
   const cause = new Error(message);
-  return new DatabendError(`${ctx.action}: ${text}${hint ? `. ${hint}` : ""}`, {
+  return new DatabendError(`${ctx.action}: ${withHint(text, hint)}`, {
     code: transport ? "Transport" : info.code,
     serverCode,
     retryable: transport || info.retryable,

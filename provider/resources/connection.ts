@@ -1,10 +1,17 @@
 import { isDatabendError } from "../errors/DatabendError";
+import { withMoreHint } from "../errors/mapError";
 import { ValidationError } from "../errors/ValidationError";
 import type { SqlSession } from "../client/sqlSession";
 import { renderCreateConnection, renderDescConnection, renderDropConnection } from "../sql/connection";
-import { connectionFingerprint } from "../storage/fingerprint";
+import { adoptRequested, ADOPT_VARIABLE } from "../settings";
+import {
+  connectionFingerprint,
+  isLegacyFingerprint,
+  legacyConnectionFingerprint,
+} from "../storage/fingerprint";
 import { maskedMatches } from "../storage/masking";
 import {
+  STORAGE_SPECS,
   StorageParams,
   StorageType,
   isStorageType,
@@ -14,6 +21,7 @@ import {
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { claimName, keptForSuccessor } from "./claims";
 import {
   Props,
   ResourceHandlers,
@@ -31,15 +39,18 @@ export interface ConnectionInputs {
   adopt: boolean;
 }
 
+/** What the handlers need besides a SQL session. */
+export interface ConnectionDeps {
+  /** Why no statement could be sent (no DSN configured), or undefined. Checked at preview. */
+  readonly dsnProblem?: () => string | undefined;
+}
+
 /** Hints appended to Databend errors about connections. */
 const HINTS: Record<number, string> = {
   1063:
     "CREATE CONNECTION needs the SUPER privilege, or the CREATE CONNECTION privilege on *.* held by the current role " +
     "when the setting enable_experimental_connection_privilege_check=1; DESC and DROP need SUPER, ownership or ACCESS CONNECTION",
-  2510: "the connection does not exist",
-  2512:
-    "a connection with this name already exists and was not created by this stack; to take it over (its parameters " +
-    "are replaced by yours), set `adopt: true` on the Connection (`pulumi import` does not work for dynamic resources)",
+  2510: "The connection does not exist",
   4000: "Databend rejected the storage parameters",
 };
 
@@ -57,13 +68,33 @@ export function parseConnection(props: Props): ConnectionInputs {
   };
 }
 
-/** The outputs (state) of a connection. Secret parameters are re-marked secret by the host. */
-export function connectionOutputs(c: ConnectionInputs): Props {
+/** The names of the secret parameters of storage type `type`. */
+function secretKeysOf(type: StorageType): Set<string> {
+  return new Set(
+    Object.entries(STORAGE_SPECS[type].params)
+      .filter(([, spec]) => spec.secret)
+      .map(([key]) => key),
+  );
+}
+
+/**
+ * The outputs (state) of a connection. Secret values are never returned: Pulumi's SDK prints every
+ * returned output at `--debug`, secrets included. Diffs compare the fingerprint instead, and
+ * `secretParams` records which secret parameters are set.
+ */
+export function connectionOutputs(c: ConnectionInputs, fingerprint?: string): Props {
+  const secrets = secretKeysOf(c.storageType);
+  const plain = Object.fromEntries(Object.entries(c.params).filter(([k]) => !secrets.has(k)));
+  const secretParams = Object.keys(c.params)
+    .filter((k) => secrets.has(k))
+    .sort();
   return compact({
     name: c.name,
     storageType: c.storageType,
-    ...c.params,
-    fingerprint: connectionFingerprint(c.storageType, c.params),
+    ...plain,
+    secretParams: secretParams.length ? secretParams : undefined,
+    fingerprint: fingerprint ?? connectionFingerprint(c.storageType, c.params, c.name),
+    adopt: c.adopt ? true : undefined,
     stateVersion: STATE_VERSION,
   });
 }
@@ -85,38 +116,84 @@ export function parseStorageParamsDisplay(text: string): Record<string, string> 
 /** Placeholder stored when refresh finds a value changed outside Pulumi (the real value is unreadable). */
 export const CHANGED_OUTSIDE = "(changed outside Pulumi)";
 
+/** Fingerprint recorded when refresh finds the connection changed outside Pulumi: the next `up` repairs it. */
+export const DRIFTED = "drifted";
+
+/**
+ * Whether two fingerprints say the same parameters. A fingerprint written by package 0.1 is compared
+ * with the 0.1 digest of the new parameters, so state written by that version keeps working.
+ */
+function sameFingerprint(old: unknown, news: Props): boolean {
+  if (isLegacyFingerprint(old)) {
+    const c = parseConnection(news);
+    return legacyConnectionFingerprint(c.storageType, c.params) === old;
+  }
+  return old === news.fingerprint;
+}
+
 /**
  * Connection CRUD. `session` is called lazily, so `check` and `diff` never touch the network.
  */
-export function connectionHandlers(session: () => Promise<SqlSession>): ResourceHandlers {
+export function connectionHandlers(
+  session: () => Promise<SqlSession>,
+  deps: ConnectionDeps = {},
+): ResourceHandlers {
   async function createOrReplace(c: ConnectionInputs, orReplace: boolean, action: string): Promise<void> {
     const s = await session();
     await s.exec(renderCreateConnection(c.name, c.storageType, c.params, { orReplace }), {
       action,
       secrets: secretsOf(c),
       hints: HINTS,
+      idempotent: orReplace,
     });
+  }
+
+  /** The hint for 2512: is the existing connection this resource's own (being replaced), or someone else's? */
+  async function existsHint(c: ConnectionInputs): Promise<string> {
+    let same: boolean;
+    try {
+      const s = await session();
+      const [row] = await s.query(renderDescConnection(c.name), { action: `read connection ${c.name}` });
+      same = !!row && matches(c, row);
+    } catch {
+      same = false;
+    }
+    const rename =
+      "if you renamed the resource in the program, add the `aliases` resource option with its old name";
+    const takeOver = `take it over (its parameters are replaced by yours) with \`adopt: true\` or \`${ADOPT_VARIABLE}=${c.name} pulumi up\``;
+    return same
+      ? `Connection '${c.name}' already exists with exactly these settings. If this stack manages it, Pulumi is ` +
+          "creating its replacement before deleting it (Databend names are unique): " +
+          `${rename}; a connection needs no \`--replace\` (every parameter change is applied in place); if an ` +
+          `interrupted deployment left it behind, run \`${ADOPT_VARIABLE}=${c.name} pulumi up\` once. If another ` +
+          `stack or person manages it, choose another name, or ${takeOver}`
+      : `Connection '${c.name}' already exists with other settings, so this resource did not create it: ` +
+          `${takeOver}, or choose another name; ${rename}`;
   }
 
   return {
     async check(_olds, news) {
       const inputs = withoutHostKeys(news);
       const failures = validateConnectionInputs(inputs);
-      if (failures.length === 0 && !containsUnknown(inputs)) {
+      const dsnProblem = deps.dsnProblem?.();
+      if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
+      if (failures.length === 0 && !containsUnknown(inputs) && typeof inputs.fingerprint !== "string") {
         const c = parseConnection(inputs);
-        inputs.fingerprint = connectionFingerprint(c.storageType, c.params);
+        inputs.fingerprint = connectionFingerprint(c.storageType, c.params, c.name);
       }
       return { inputs, failures };
     },
 
     async diff(_id, olds, news) {
-      if (isUnknown(news.name)) return { changes: true, replaces: ["name"] };
-      if (news.name !== olds.name) return { changes: true, replaces: ["name"] };
-      const keys = new Set([...Object.keys(withoutHostKeys(olds)), ...Object.keys(withoutHostKeys(news))]);
-      keys.delete("adopt");
-      keys.delete("stateVersion");
-      keys.delete("fingerprint");
-      const changed = [...keys].some((k) => containsUnknown(news[k]) || olds[k] !== news[k]);
+      if (isUnknown(news.name)) return { changes: true };
+      // A new name is a new object: created first, then the old one is dropped.
+      if (news.name !== olds.name) return { changes: true, replaces: ["name"], deleteBeforeReplace: false };
+      claimName("connection", String(news.name));
+      if (containsUnknown(news)) return { changes: true };
+      const changed =
+        olds.storageType !== news.storageType ||
+        !sameFingerprint(olds.fingerprint, news) ||
+        olds.stateVersion !== STATE_VERSION;
       return { changes: changed };
     },
 
@@ -125,9 +202,13 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
       try {
         await createOrReplace(c, false, `create connection ${c.name}`);
       } catch (e) {
-        if (!(c.adopt && isDatabendError(e) && e.serverCode === 2512)) throw e;
+        if (!(isDatabendError(e) && e.serverCode === 2512)) throw e;
+        if (!(c.adopt || adoptRequested(c.name))) {
+          throw withMoreHint(e, await existsHint(c));
+        }
         await createOrReplace(c, true, `adopt connection ${c.name}`);
       }
+      claimName("connection", c.name);
       return { id: c.name, outs: connectionOutputs(c) };
     },
 
@@ -138,6 +219,11 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
         const rows = await s.query(renderDescConnection(id), {
           action: `read connection ${id}`,
           hints: HINTS,
+          // A server error may quote stored values (1.2.895 panics on some masks and prints them):
+          // mask whatever secret the state still holds (state written by 0.1 kept secrets).
+          secrets: isStorageType(props.storageType)
+            ? secretValues(props.storageType, pickParams(props.storageType, props))
+            : [],
         });
         row = rows[0];
       } catch (e) {
@@ -149,35 +235,85 @@ export function connectionHandlers(session: () => Promise<SqlSession>): Resource
       const serverType = String(row.storage_type ?? "").toLowerCase();
       if (!isStorageType(serverType)) {
         // A type this package does not manage: keep the raw type so the next `up` replaces it.
-        const outs = { name: id, storageType: serverType, fingerprint: "", stateVersion: STATE_VERSION };
+        const outs = { name: id, storageType: serverType, fingerprint: DRIFTED, stateVersion: STATE_VERSION };
         return { id, props: outs, inputs: outs };
       }
+      const known = state.storageType === serverType ? pickParams(serverType, state) : {};
+      const secrets = secretKeysOf(serverType);
+      const stateSecretKeys = new Set(
+        Array.isArray(state.secretParams)
+          ? state.secretParams.map(String)
+          : Object.keys(known).filter((k) => secrets.has(k)),
+      );
       const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""));
-      const stateType = isStorageType(state.storageType) ? state.storageType : serverType;
-      const known = stateType === serverType ? pickParams(serverType, state) : {};
       const params: StorageParams = {};
+      let drifted = state.storageType !== serverType;
+      const serverKeys = new Set<string>();
       for (const [sqlKey, masked] of Object.entries(actual)) {
         const key = paramForSqlKey(serverType, sqlKey);
         if (!key) continue;
+        serverKeys.add(key);
+        if (secrets.has(key)) {
+          // The value cannot be compared without keeping it in state; a secret given in plaintext
+          // (state written by package 0.1) still is.
+          const mine = known[key];
+          if (!stateSecretKeys.has(key) || (typeof mine === "string" && !maskedMatches(mine, masked)))
+            drifted = true;
+          if (typeof mine === "string") params[key] = mine;
+          continue;
+        }
         const mine = known[key];
-        params[key] = mine !== undefined && maskedMatches(String(mine), masked) ? mine : CHANGED_OUTSIDE;
+        if (mine !== undefined && maskedMatches(String(mine), masked)) {
+          params[key] = mine;
+        } else {
+          params[key] = CHANGED_OUTSIDE;
+          drifted = true;
+        }
       }
+      for (const k of [...Object.keys(known), ...stateSecretKeys]) if (!serverKeys.has(k)) drifted = true;
       const c: ConnectionInputs = { name: id, storageType: serverType, params, adopt: state.adopt === true };
-      const outs = connectionOutputs(c);
-      const inputs = inputsFromOutputs(outs, []);
-      if (state.adopt === true) inputs.adopt = true;
-      return { id, props: outs, inputs };
+      const fingerprint = drifted || typeof state.fingerprint !== "string" ? DRIFTED : state.fingerprint;
+      const outs = connectionOutputs(c, fingerprint);
+      const kept = [...serverKeys].filter((k) => secrets.has(k)).sort();
+      if (kept.length) outs.secretParams = kept;
+      return { id, props: outs, inputs: inputsFromOutputs(outs, ["secretParams"]) };
     },
 
-    async update(_id, _olds, news) {
+    async update(_id, olds, news) {
       const c = parseConnection(news);
-      await createOrReplace(c, true, `update connection ${c.name}`);
+      const migratingOnly =
+        olds.stateVersion !== STATE_VERSION &&
+        olds.storageType === c.storageType &&
+        isLegacyFingerprint(olds.fingerprint) &&
+        legacyConnectionFingerprint(c.storageType, c.params) === olds.fingerprint;
+      // State written by 0.1 for unchanged parameters only needs new outputs (no secrets in them).
+      if (!migratingOnly) await createOrReplace(c, true, `update connection ${c.name}`);
+      claimName("connection", c.name);
       return { outs: connectionOutputs(c) };
     },
 
     async delete(id) {
+      if (keptForSuccessor("connection", id, "connection")) return;
       const s = await session();
-      await s.exec(renderDropConnection(id), { action: `delete connection ${id}`, hints: HINTS });
+      await s.exec(renderDropConnection(id), {
+        action: `delete connection ${id}`,
+        hints: HINTS,
+        idempotent: true,
+      });
     },
   };
+}
+
+/** True when DESC CONNECTION's row is consistent with `c` (same type, same keys, masked values match). */
+function matches(c: ConnectionInputs, row: Record<string, unknown>): boolean {
+  if (String(row.storage_type ?? "").toLowerCase() !== c.storageType) return false;
+  const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""));
+  const seen = new Set<string>();
+  for (const [sqlKey, masked] of Object.entries(actual)) {
+    const key = paramForSqlKey(c.storageType, sqlKey);
+    const mine = key ? c.params[key] : undefined;
+    if (!key || mine === undefined || !maskedMatches(String(mine), masked)) return false;
+    seen.add(key);
+  }
+  return Object.keys(c.params).every((k) => seen.has(k));
 }

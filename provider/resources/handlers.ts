@@ -73,7 +73,7 @@ export function withoutHostKeys(props: Props): Props {
 }
 
 /** Version of the state layout written by this provider; older layouts are migrated on read. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /**
  * A copy of `props` without `undefined` values (at any depth): hosts serialize properties to

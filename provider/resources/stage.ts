@@ -1,6 +1,7 @@
 import type { SqlSession } from "../client/sqlSession";
 import { versionAtLeast } from "../client/databendClient";
 import { DatabendError, isDatabendError } from "../errors/DatabendError";
+import { withMoreHint } from "../errors/mapError";
 import { ResourceInitError } from "../errors/ResourceInitError";
 import {
   FileFormatInput,
@@ -15,9 +16,13 @@ import {
 } from "../sql/stage";
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
+import { connectionFingerprint, isLegacyFingerprint } from "../storage/fingerprint";
 import { pickParams, secretValues } from "../storage/storageSpecs";
+import { ADOPT_VARIABLE, RECAPTURE_VARIABLE, adoptRequested, recaptureRequested } from "../settings";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { claimName, keptForSuccessor } from "./claims";
+import { notify } from "./notices";
 import {
   Props,
   ResourceHandlers,
@@ -60,12 +65,15 @@ export interface StageSpec {
 
 const HINTS: Record<number, string> = {
   1063: "CREATE STAGE needs the SUPER privilege; ALTER and DROP need ownership or READ and WRITE on the stage",
-  2502:
-    "a stage with this name already exists and was not created by this stack; to take it over, set `adopt: true` " +
-    "on the Stage (`pulumi import` does not work for dynamic resources)",
-  2510: "the stage's connection does not exist (yet): create the Connection first, or pass it as `connection`",
+  2510: "The stage's connection does not exist (yet): create the Connection first, or pass it as `connection`",
   4000: "Databend rejected the stage's URL or storage parameters",
 };
+
+/** What a stage needs besides a SQL session. */
+export interface StageDeps {
+  /** Why no statement could be sent (no DSN configured), or undefined. Checked at preview. */
+  readonly dsnProblem?: () => string | undefined;
+}
 
 /** Stage settings with their defaults written in, so that state and inputs compare equal. */
 export function withDefaults(props: Props): Props {
@@ -84,7 +92,7 @@ export function parseStage(props: Props): StageSpec {
         }
       : undefined;
   return {
-    name: String(p.name),
+    name: typeof p.name === "string" ? p.name : "",
     url: typeof p.url === "string" ? p.url : undefined,
     connection,
     credentials:
@@ -114,6 +122,25 @@ function sourceOf(s: StageSpec): StageSource {
   return { kind: "none" };
 }
 
+/**
+ * The fingerprint of a stage's inline credentials (salted with the stage's name), stored instead of the
+ * credentials: Pulumi's SDK prints every returned output at `--debug`, secrets included.
+ */
+export function credentialsFingerprint(s: StageSpec): string | undefined {
+  const src = sourceOf(s);
+  return src.kind === "credentials"
+    ? connectionFingerprint(src.storageType, src.params, `stage/${s.name}`)
+    : undefined;
+}
+
+/** The credentials fingerprint recorded in state (or computed from credentials kept by package 0.1). */
+function recordedCredentials(olds: Props): string | undefined {
+  if (typeof olds.credentialsFingerprint === "string") return olds.credentialsFingerprint;
+  return olds.credentials && typeof olds.credentials === "object"
+    ? credentialsFingerprint(parseStage(olds))
+    : undefined;
+}
+
 function secretsOf(s: StageSpec): string[] {
   const src = sourceOf(s);
   return src.kind === "credentials" ? secretValues(src.storageType, src.params) : [];
@@ -129,7 +156,7 @@ function capture(s: StageSpec): CapturedConnection | undefined {
   };
 }
 
-/** The outputs (state) of a stage. `credentials` is re-marked secret by the host. */
+/** The outputs (state) of a stage: inline credentials only as their fingerprint. */
 export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefined): Props {
   return compact({
     name: s.name,
@@ -138,7 +165,7 @@ export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefi
     connectionName: s.connection?.name,
     connectionStorageType: s.connection?.storageType,
     connectionFingerprint: s.connection?.fingerprint,
-    credentials: s.credentials,
+    credentialsFingerprint: credentialsFingerprint(s),
     fileFormat: s.fileFormat,
     comment: s.comment,
     onConnectionChange: s.onConnectionChange,
@@ -173,11 +200,39 @@ function connectionChanged(olds: Props, news: Props): boolean {
   const cap = olds.capturedConnection as CapturedConnection | undefined;
   const oldName = cap?.name ?? olds.connectionName;
   const oldFp = cap?.fingerprint ?? olds.connectionFingerprint;
+  // A copy recorded by package 0.1 has the old fingerprint format, which cannot be compared with the
+  // new one: only a change of connection name is known then (re-capture once to compare again).
+  const comparable = !isLegacyFingerprint(oldFp);
   return (
     containsUnknown(news.connectionName) ||
     containsUnknown(news.connectionFingerprint) ||
     news.connectionName !== oldName ||
-    (news.connectionFingerprint !== undefined && news.connectionFingerprint !== oldFp)
+    (comparable && news.connectionFingerprint !== undefined && news.connectionFingerprint !== oldFp)
+  );
+}
+
+/**
+ * The warning a host shows when a stage's copy is older than its connection (and the stage keeps it),
+ * or undefined. It names the two ways to re-capture. Shared by every host, so the text is one.
+ */
+export function staleCopyWarning(args: {
+  stageName: string;
+  captured: CapturedConnection | undefined;
+  connectionName: string | undefined;
+  connectionFingerprint: string | undefined;
+  onConnectionChange: string | undefined;
+}): string | undefined {
+  const { captured: cap, connectionName: name, connectionFingerprint: fp } = args;
+  if (!cap || name === undefined || args.onConnectionChange === "recreate") return undefined;
+  const renamed = cap.name !== name;
+  const changed = fp !== undefined && !isLegacyFingerprint(cap.fingerprint) && cap.fingerprint !== fp;
+  if (!renamed && !changed) return undefined;
+  const what = renamed ? `the stage now refers to connection '${name}'` : `connection '${name}' has changed`;
+  return (
+    `stage '${args.stageName}' holds a copy of connection '${cap.name}' taken at ${cap.capturedAt}, and ${what} since. ` +
+    "Databend does not pass connection changes on to existing stages, so the stage still uses the old parameters. " +
+    `To re-capture once, run \`${RECAPTURE_VARIABLE}=${args.stageName} pulumi up\`; to re-capture on every ` +
+    'change, set onConnectionChange: "recreate" on the stage.'
   );
 }
 
@@ -187,9 +242,15 @@ function connectionChanged(olds: Props, news: Props): boolean {
  * connection. Shared by `diff` (which decides) and `update` (which acts), so they cannot disagree.
  */
 function locationChanges(olds: Props, news: Props): string[] {
-  const changes = ["url", "credentials"].filter((k) => containsUnknown(news[k]) || !same(olds[k], news[k]));
+  const changes = containsUnknown(news.url) || !same(olds.url, news.url) ? ["url"] : [];
+  if (
+    containsUnknown(news.credentials) ||
+    recordedCredentials(olds) !== credentialsFingerprint(parseStage(news))
+  )
+    changes.push("credentials");
   const external = news.url !== undefined && news.url !== null;
-  const recapture = news.onConnectionChange === "recreate" && connectionChanged(olds, news);
+  const requested = typeof news.connectionName === "string" && recaptureRequested(String(news.name));
+  const recapture = requested || (news.onConnectionChange === "recreate" && connectionChanged(olds, news));
   const connectionAdded = typeof news.connectionName === "string" && typeof olds.connectionName !== "string";
   if (external && (recapture || connectionAdded)) changes.push("connection");
   return changes;
@@ -249,7 +310,7 @@ function parseJsonColumn(v: unknown): Record<string, unknown> {
  * `recreate`. Internal stages are never CREATE OR REPLACEd and never dropped with files in them
  * unless `forceDestroy` is set.
  */
-export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandlers {
+export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDeps = {}): ResourceHandlers {
   async function supportsAlter(s: SqlSession): Promise<boolean> {
     return versionAtLeast(await s.serverVersion(), ALTER_STAGE_SINCE);
   }
@@ -269,7 +330,11 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
   }
 
   async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
-    await s.exec(renderAlterStageComment(spec.name, spec.comment), { action, hints: HINTS });
+    await s.exec(renderAlterStageComment(spec.name, spec.comment), {
+      action,
+      hints: HINTS,
+      idempotent: true,
+    });
   }
 
   async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
@@ -311,26 +376,73 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
     );
   }
 
+  /** The hint for 2502: is the existing stage this resource's own (being replaced), or someone else's? */
+  async function existsHint(spec: StageSpec): Promise<string> {
+    let same: boolean;
+    try {
+      const row = await describe(await session(), spec.name);
+      const external = String(row?.stage_type ?? "") !== "Internal";
+      same =
+        !!row &&
+        external === (spec.url !== undefined) &&
+        (spec.url === undefined || (typeof row.url === "string" && sameUrl(spec.url, row.url)));
+    } catch {
+      same = false;
+    }
+    const rename =
+      "if you renamed the resource in the program, add the `aliases` resource option with its old name";
+    const takeOver = `take it over with \`adopt: true\` or \`${ADOPT_VARIABLE}=${spec.name} pulumi up\``;
+    return same
+      ? `Stage '${spec.name}' already exists with this location. If this stack manages it, Pulumi is creating its ` +
+          "replacement before deleting it (Databend names are unique): to re-capture its connection run " +
+          `\`${RECAPTURE_VARIABLE}=${spec.name} pulumi up\` instead of \`--replace\`; ${rename}; if an interrupted ` +
+          `deployment left it behind, run \`${ADOPT_VARIABLE}=${spec.name} pulumi up\` once. If another stack or ` +
+          `person manages it, choose another name, or ${takeOver}`
+      : `Stage '${spec.name}' already exists with another location, so this resource did not create it: ` +
+          `${takeOver}, or choose another name; ${rename}`;
+  }
+
   return {
     async check(_olds, news) {
       const inputs = withoutHostKeys(news);
       const failures = validateStageInputs(inputs);
+      const dsnProblem = deps.dsnProblem?.();
+      if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
       return { inputs: withDefaults(inputs), failures };
     },
 
     async diff(_id, rawOlds, rawNews) {
       const olds = withDefaults(rawOlds);
       const news = withDefaults(rawNews);
-      if (isUnknown(news.name) || news.name !== olds.name) return { changes: true, replaces: ["name"] };
+      if (isUnknown(news.name)) return { changes: true };
+      // A new name is a new object: created first, then the old one is dropped.
+      if (news.name !== olds.name) return { changes: true, replaces: ["name"], deleteBeforeReplace: false };
+      const name = String(news.name);
       const wasInternal = olds.url === undefined || olds.url === null;
       const isInternal = news.url === undefined || news.url === null;
+      // The name stays, and Databend names are unique: every replacement deletes first.
       if (wasInternal !== isInternal) return { changes: true, replaces: ["url"], deleteBeforeReplace: true };
       const alters = locationChanges(olds, news);
       const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
       const other = ["comment", "onConnectionChange", "forceDestroy", "adopt"].some(
         (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
       );
-      if (alters.length === 0 && !formatChanged && !other) return { changes: false };
+      if (alters.length === 0 && !formatChanged && !other) {
+        claimName("stage", name);
+        return { changes: false };
+      }
+      if (alters.length > 0 && typeof news.connectionName === "string") {
+        const why = recaptureRequested(name)
+          ? `re-capture requested with ${RECAPTURE_VARIABLE}`
+          : alters.includes("connection") && news.onConnectionChange === "recreate"
+            ? 'its connection changed and onConnectionChange is "recreate"'
+            : `its ${alters.filter((a) => a !== "connection").join(" and ") || "connection"} changed`;
+        notify(
+          "info",
+          `stage '${name}' will copy connection '${news.connectionName}' again (${why}): Databend re-copies the ` +
+            "connection's current parameters whenever a stage's location is set",
+        );
+      }
       if (alters.length > 0 || formatChanged) {
         const s = await session();
         if (!(await supportsAlter(s))) {
@@ -343,6 +455,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
           };
         }
       }
+      claimName("stage", name);
       return { changes: true };
     },
 
@@ -364,9 +477,13 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
           },
         );
       } catch (e) {
-        if (!(spec.adopt && isDatabendError(e) && e.serverCode === 2502)) throw e;
+        if (!(isDatabendError(e) && e.serverCode === 2502)) throw e;
+        if (!(spec.adopt || adoptRequested(spec.name))) {
+          throw withMoreHint(e, await existsHint(spec));
+        }
         await adoptExisting(s, spec);
       }
+      claimName("stage", spec.name);
       const outs = stageOutputs(spec, capture(spec));
       if (spec.comment !== undefined || spec.adopt) {
         try {
@@ -385,7 +502,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
       const s = await session();
       const row = await describe(s, id);
       if (!row) return { id: "" };
-      const state = parseStage(props);
+      const state = parseStage({ ...props, name: id });
       const external = String(row.stage_type ?? "") !== "Internal";
       const serverUrl = external && typeof row.url === "string" ? row.url : undefined;
       const url =
@@ -409,7 +526,13 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
         next,
         external ? (props.capturedConnection as CapturedConnection | undefined) : undefined,
       );
-      return { id, props: outs, inputs: inputsFromOutputs(outs, ["stageType", "capturedConnection"]) };
+      const recorded = recordedCredentials(props);
+      if (external && recorded !== undefined) outs.credentialsFingerprint = recorded;
+      return {
+        id,
+        props: outs,
+        inputs: inputsFromOutputs(outs, ["stageType", "capturedConnection", "credentialsFingerprint"]),
+      };
     },
 
     async update(_id, olds, news) {
@@ -423,17 +546,24 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
           action,
           secrets: secretsOf(spec),
           hints: HINTS,
+          idempotent: true,
         });
         captured = capture(spec);
       }
       if (!same(prev.fileFormat, spec.fileFormat)) {
-        await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
+        await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), {
+          action,
+          hints: HINTS,
+          idempotent: true,
+        });
       }
       if (!same(prev.comment, spec.comment)) await setComment(s, spec, action);
+      claimName("stage", spec.name);
       return { outs: stageOutputs(spec, spec.url === undefined ? undefined : captured) };
     },
 
     async delete(id, props) {
+      if (keptForSuccessor("stage", id, "stage")) return;
       const spec = parseStage(props);
       const s = await session();
       if (spec.url === undefined && !spec.forceDestroy) {
@@ -451,7 +581,7 @@ export function stageHandlers(session: () => Promise<SqlSession>): ResourceHandl
           );
         }
       }
-      await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS });
+      await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS, idempotent: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { awsFailure } from "../aws/awsErrors";
+import { awsFailure, isAwsError } from "../aws/awsErrors";
 import { generateExternalId } from "../aws/externalId";
 import type { IamApi } from "../aws/iamClient";
 import { canonicalPolicyJson, samePolicy } from "../aws/policyDocument";
@@ -9,6 +9,8 @@ import { isAccessVerificationError } from "../errors/AccessVerificationError";
 import { ResourceInitError } from "../errors/ResourceInitError";
 import { validateStageAccessRoleInputs } from "../validation/stageAccessRoleSchema";
 import { isUnknown } from "../validation/unknowns";
+import { adoptRequested, ADOPT_VARIABLE } from "../settings";
+import { claimName, keptForSuccessor } from "./claims";
 import { Props, ResourceHandlers, withoutHostKeys } from "./handlers";
 import { diffStageAccessRole } from "./stageAccessRoleDiff";
 import {
@@ -18,6 +20,7 @@ import {
   parseStageAccessRole,
   StageAccessRoleInputs,
   stageAccessRoleOutputs,
+  trustPolicyFingerprint,
 } from "./stageAccessRoleSpec";
 
 export {
@@ -49,7 +52,8 @@ export interface StageAccessRoleDeps {
 
 const HINTS: Record<string, string> = {
   EntityAlreadyExistsException:
-    "an IAM role with this name already exists and is not managed by this resource; choose another roleName",
+    "an IAM role with this name already exists and is not managed by this resource; choose another roleName, " +
+    `or take it over (its trust and access policies are replaced) with \`${ADOPT_VARIABLE}=<roleName> pulumi up\``,
   MalformedPolicyDocumentException: "IAM rejected a generated policy document; check databendPrincipalArn",
   LimitExceededException: "an IAM quota was reached (roles per account, or inline policy size)",
   DeleteConflictException:
@@ -140,6 +144,9 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         const prior = olds.externalId;
         inputs.externalId =
           typeof prior === "string" && prior !== "" && !isUnknown(prior) ? prior : generateExternalId();
+        inputs.externalIdGenerated = true;
+      } else if (!isUnknown(inputs.externalId)) {
+        delete inputs.externalIdGenerated;
       }
       const failures = validateStageAccessRoleInputs(inputs);
       if (typeof inputs.prefix === "string" && !failures.some((f) => f.property === "prefix")) {
@@ -149,7 +156,9 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
     },
 
     async diff(_id, olds, news) {
-      return diffStageAccessRole(olds, news);
+      const d = diffStageAccessRole(olds, news);
+      if (!d.replaces?.length && typeof news.roleName === "string") claimName("role", news.roleName);
+      return d;
     },
 
     async create(inputs) {
@@ -170,8 +179,18 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
           })
         ).arn;
       } catch (e) {
-        throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+        const existing = isAwsError(e, "EntityAlreadyExistsException") && adoptRequested(r.roleName);
+        if (!existing) throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+        // Take over a role left behind (e.g. by an interrupted deployment): make it say what we want.
+        const found = await iam.getRole(r.roleName);
+        await syncRole(iam, r, {
+          maxSessionDuration: found?.maxSessionDuration,
+          permissionsBoundary: found?.permissionsBoundary,
+          tags: found?.tags ?? {},
+        });
+        roleArn = (await iam.getRole(r.roleName))?.arn ?? "";
       }
+      claimName("role", r.roleName);
       try {
         await iam.putInlinePolicy(r.roleName, INLINE_POLICY_NAME, docs.accessPolicy);
         if (r.verify) await verify(r, roleArn);
@@ -205,9 +224,10 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         roleName: role.roleName,
         path: role.path,
         tags: role.tags,
-        trustPolicy: keep("trustPolicy", role.trustPolicy),
+        trustPolicyFingerprint: trustPolicyFingerprint(role.roleName, role.trustPolicy),
         accessPolicy: policy === undefined ? "" : keep("accessPolicy", policy),
       };
+      delete outs.trustPolicy;
       delete outs.permissionsBoundary;
       if (role.permissionsBoundary !== undefined) outs.permissionsBoundary = role.permissionsBoundary;
       if (
@@ -226,10 +246,12 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
       let roleArn = typeof olds.roleArn === "string" && olds.roleArn !== "" ? olds.roleArn : "";
       if (!roleArn) roleArn = (await iam.getRole(id))?.arn ?? "";
       if (r.verify) await verify(r, roleArn);
+      claimName("role", r.roleName);
       return { outs: stageAccessRoleOutputs(r, roleArn) };
     },
 
     async delete(id) {
+      if (keptForSuccessor("role", id, "IAM role")) return;
       const iam = deps.iam();
       try {
         const inline = await iam.listInlinePolicies(id);

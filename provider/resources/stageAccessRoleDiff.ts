@@ -1,7 +1,13 @@
 import { samePolicy } from "../aws/policyDocument";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import type { DiffResult, Props } from "./handlers";
-import { documentsFor, normalizedPrefixOrSelf, parseStageAccessRole } from "./stageAccessRoleSpec";
+import { STATE_VERSION } from "./handlers";
+import {
+  documentsFor,
+  normalizedPrefixOrSelf,
+  parseStageAccessRole,
+  trustPolicyFingerprint,
+} from "./stageAccessRoleSpec";
 
 /** Inputs that force a new role: IAM cannot rename a role or move it to another path. */
 export const REPLACE_ON_CHANGE = ["roleName", "path"];
@@ -12,7 +18,6 @@ export const UPDATABLE = [
   "bucket",
   "prefix",
   "access",
-  "externalId",
   "permissionsBoundary",
   "tags",
   "maxSessionDuration",
@@ -59,11 +64,17 @@ export function diffStageAccessRole(olds: Props, news: Props): DiffResult {
   }
   try {
     const docs = documentsFor(parseStageAccessRole(news));
+    const r = parseStageAccessRole(news);
+    // The trust policy holds the external ID, so it is compared by fingerprint (0.1 state kept it whole).
+    const trustSame =
+      typeof olds.trustPolicyFingerprint === "string"
+        ? olds.trustPolicyFingerprint === trustPolicyFingerprint(r.roleName, docs.trustPolicy)
+        : typeof olds.trustPolicy === "string" && samePolicy(olds.trustPolicy, docs.trustPolicy);
     const drifted =
-      typeof olds.trustPolicy !== "string" ||
+      !trustSame ||
       typeof olds.accessPolicy !== "string" ||
-      !samePolicy(olds.trustPolicy, docs.trustPolicy) ||
-      !samePolicy(olds.accessPolicy, docs.accessPolicy);
+      !samePolicy(olds.accessPolicy, docs.accessPolicy) ||
+      olds.stateVersion !== STATE_VERSION;
     return { changes: drifted };
   } catch {
     return { changes: true };

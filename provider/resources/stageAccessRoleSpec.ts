@@ -1,7 +1,9 @@
 import { bucketAccessPolicy, StageAccess } from "../aws/bucketAccessPolicy";
 import { parsePrincipalArn, PrincipalArn } from "../aws/principalArn";
 import { normalizePrefix, stageUrlFor } from "../aws/s3Location";
+import { canonicalPolicyJson } from "../aws/policyDocument";
 import { trustPolicy } from "../aws/trustPolicy";
+import { textFingerprint } from "../storage/fingerprint";
 import { ValidationError } from "../errors/ValidationError";
 import { validateStageAccessRoleInputs } from "../validation/stageAccessRoleSchema";
 import { Props, STATE_VERSION, withoutHostKeys } from "./handlers";
@@ -28,6 +30,8 @@ export interface StageAccessRoleInputs {
   access: StageAccess;
   /** External ID (a secret). */
   externalId: string;
+  /** True when `check` generated the external ID (then it is an output: the program needs it). */
+  externalIdGenerated: boolean;
   /** Role name (the resource ID). */
   roleName: string;
   /** IAM path. */
@@ -68,6 +72,7 @@ export function parseStageAccessRole(props: Props): StageAccessRoleInputs {
     prefix: prefix.prefix,
     access: p.access === "readwrite" ? "readwrite" : "read",
     externalId: String(p.externalId),
+    externalIdGenerated: p.externalIdGenerated === true,
     roleName: String(p.roleName),
     path: typeof p.path === "string" ? p.path : "/",
     permissionsBoundary: typeof p.permissionsBoundary === "string" ? p.permissionsBoundary : undefined,
@@ -90,7 +95,16 @@ export function documentsFor(r: StageAccessRoleInputs): { trustPolicy: string; a
   };
 }
 
-/** The outputs (state) of a role. `externalId` and `trustPolicy` are made secret by the SDK. */
+/** The fingerprint of a trust policy (it holds the external ID), salted with the role's name. */
+export function trustPolicyFingerprint(roleName: string, trustPolicyJson: string): string {
+  return textFingerprint(`role/${roleName}`, canonicalPolicyJson(trustPolicyJson));
+}
+
+/**
+ * The outputs (state) of a role. The trust policy is kept only as its fingerprint, and the external ID
+ * only when it was generated (the program needs it for the Connection; it is secret): Pulumi's SDK prints
+ * every returned output at `--debug`, so a given external ID is never returned.
+ */
 export function stageAccessRoleOutputs(r: StageAccessRoleInputs, roleArn: string): Props {
   const docs = documentsFor(r);
   const outs: Props = {
@@ -98,18 +112,20 @@ export function stageAccessRoleOutputs(r: StageAccessRoleInputs, roleArn: string
     bucket: r.bucket,
     prefix: r.prefix,
     access: r.access,
-    externalId: r.externalId,
+    externalId: r.externalIdGenerated ? r.externalId : undefined,
+    externalIdGenerated: r.externalIdGenerated || undefined,
     roleName: r.roleName,
     path: r.path,
     tags: r.tags,
     verify: r.verify,
     roleArn,
-    trustPolicy: docs.trustPolicy,
+    trustPolicyFingerprint: trustPolicyFingerprint(r.roleName, docs.trustPolicy),
     accessPolicy: docs.accessPolicy,
     stageUrl: stageUrlFor(r.bucket, r.prefix),
     stateVersion: STATE_VERSION,
   };
   if (r.permissionsBoundary !== undefined) outs.permissionsBoundary = r.permissionsBoundary;
   if (r.maxSessionDuration !== undefined) outs.maxSessionDuration = r.maxSessionDuration;
+  for (const k of Object.keys(outs)) if (outs[k] === undefined) delete outs[k];
   return outs;
 }

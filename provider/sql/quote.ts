@@ -3,14 +3,20 @@
  * validated plain identifiers and never quoted or interpolated raw.
  */
 
-/** A plain, unquoted Databend identifier: lowercase letters, digits and `_`, not starting with a digit. */
-export const IDENTIFIER_PATTERN = "^[a-z_][a-z0-9_]{0,254}$";
+import { RESERVED_WORDS } from "./reservedWords";
+
+/**
+ * A plain, unquoted Databend identifier: lowercase letters, digits and `_`, not starting with a digit,
+ * and not a reserved word (see `reservedWords.ts`).
+ */
+export const IDENTIFIER_PATTERN = `^(?!(?:${RESERVED_WORDS.join("|")})$)[a-z_][a-z0-9_]{0,254}$`;
 
 const IDENTIFIER_RE = new RegExp(IDENTIFIER_PATTERN);
 
 /** Why identifiers are restricted, for error messages. */
 export const IDENTIFIER_RULE =
-  "a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit";
+  "a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit, and not a " +
+  "word Databend reserves (such as select, from, stage, connection)";
 
 /** True when `name` is a plain identifier as defined by {@link IDENTIFIER_PATTERN}. */
 export function isPlainIdentifier(name: unknown): name is string {

@@ -20,6 +20,11 @@ const SCHEMES = STORAGE_TYPES.map((t) => STORAGE_SPECS[t].scheme);
  * `/` (Databend requires it for stages), so problems surface at preview instead of at CREATE STAGE.
  */
 export function parseStageUrl(url: string): StageUrl | StageUrlProblem {
+  if ([...url].some((ch) => /\s/.test(ch) || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
+    return {
+      reason:
+        "must not contain spaces, line breaks or control characters (Databend strips them, and every refresh would report drift)",
+    };
   const m = /^([A-Za-z][A-Za-z0-9+]*):\/\/([^/?#]*)(\/[^?#]*)?$/.exec(url);
   if (!m)
     return { reason: `must look like <scheme>://<bucket>/<path>/ with scheme one of ${SCHEMES.join(", ")}` };
@@ -32,6 +37,11 @@ export function parseStageUrl(url: string): StageUrl | StageUrlProblem {
     return { reason: "must name a bucket (or container) after the scheme" };
   if (!path.endsWith("/"))
     return { reason: `path must end with '/' (Databend requires it for stages): ${url}/` };
+  if (/\/\//.test(path))
+    return {
+      reason:
+        "must not contain an empty path segment ('//'): Databend collapses it, and every refresh would report drift",
+    };
   return { scheme, storageType, bucket, path };
 }
 

@@ -9,7 +9,8 @@ import {
   isStorageType,
 } from "../storage/storageSpecs";
 import { ajv } from "./ajv";
-import { toCheckFailures } from "./failures";
+import { printableFailures, suggestIdentifier, toCheckFailures } from "./failures";
+import { paramValueFailures } from "./paramValues";
 import { splitUnknowns } from "./unknowns";
 
 /** JSON schema of one storage type's parameters (used by Connection and by a Stage's credentials). */
@@ -88,13 +89,45 @@ export function validateConnectionInputs(inputs: Readonly<Record<string, unknown
     ];
   }
   const validate = validatorFor(type);
-  if (validate(known)) return [];
-  return toCheckFailures(
-    validate.errors,
-    {
-      notAllowed: (p) => notAParamOf(type, p),
-      missing: () => `is required for storage type '${type}'`,
-    },
-    unknown,
+  const failures = validate(known)
+    ? []
+    : toCheckFailures(
+        validate.errors,
+        {
+          notAllowed: (p) => notAParamOf(type, p),
+          missing: () => `is required for storage type '${type}'`,
+        },
+        unknown,
+      );
+  failures.push(...paramValueFailures(type, known));
+  return printableFailures(withNameHint(failures, known.name), DISPLAYABLE_INPUTS);
+}
+
+/** Inputs whose values Pulumi may print beside a failure: plain, top-level, never secret. */
+const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
+  "name",
+  "storageType",
+  "adopt",
+  ...STORAGE_TYPES.flatMap((t) =>
+    Object.entries(STORAGE_SPECS[t].params)
+      .filter(([, p]) => !p.secret)
+      .map(([k]) => k),
+  ),
+]);
+
+/**
+ * Explains a rejected `name`: when the user gave none, it is the resource name, and a Pulumi-style
+ * resource name (`toronto-conn`) is not a Databend identifier; suggest one that is.
+ */
+export function withNameHint(failures: CheckFailure[], name: unknown): CheckFailure[] {
+  return failures.map((f) =>
+    f.property === "name" && typeof name === "string"
+      ? {
+          ...f,
+          reason:
+            `${f.reason}. The Databend name defaults to the resource name when \`name\` is not given; ` +
+            `pass a valid one, for example name: "${suggestIdentifier(name)}"`,
+        }
+      : f,
   );
 }

@@ -85,3 +85,27 @@ export function toCheckFailures(
   }
   return out;
 }
+
+/**
+ * Makes failures safe to print. Pulumi prints a failure as "property P value {V} has a problem", with
+ * V the input's value: fine for a plain, known input, but a leak for a secret or a mistyped key (whose
+ * value may be a secret), and noise (`{<nil>}`) for a nested path. Every other failure is reported on
+ * the resource instead, with the property named in the reason.
+ */
+export function printableFailures(
+  failures: readonly CheckFailure[],
+  displayable: ReadonlySet<string>,
+): CheckFailure[] {
+  return failures.map((f) =>
+    f.property === "" || displayable.has(f.property)
+      ? f
+      : { property: "", reason: `${f.property} ${f.reason}` },
+  );
+}
+
+/** A plain identifier close to `name` (lower case, `_` for anything else), for "did you mean" hints. */
+export function suggestIdentifier(name: string): string {
+  let s = name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  if (!/^[a-z_]/.test(s)) s = `_${s}`;
+  return s.slice(0, 255);
+}

@@ -42,6 +42,7 @@ const schema = {
     prefix: { type: "string" },
     access: { enum: STAGE_ACCESS_LEVELS },
     externalId: { type: "string", pattern: EXTERNAL_ID_PATTERN, description: EXTERNAL_ID_RULE },
+    externalIdGenerated: { type: "boolean" },
     roleName: { type: "string", pattern: ROLE_NAME_PATTERN, description: ROLE_NAME_RULE },
     path: { type: "string", pattern: ROLE_PATH_PATTERN, description: ROLE_PATH_RULE },
     permissionsBoundary: { type: "string", pattern: POLICY_ARN_PATTERN, description: POLICY_ARN_RULE },

@@ -5,8 +5,9 @@ import { FILE_FORMATS, FILE_FORMAT_TYPES, FileFormatType, isFileFormatType } fro
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { STORAGE_SPECS, STORAGE_TYPES, StorageType } from "../storage/storageSpecs";
 import { ajv } from "./ajv";
-import { notAParamOf, paramsSchemaProperties } from "./connectionSchema";
-import { toCheckFailures } from "./failures";
+import { notAParamOf, paramsSchemaProperties, withNameHint } from "./connectionSchema";
+import { printableFailures, toCheckFailures } from "./failures";
+import { paramValueFailures } from "./paramValues";
 import { splitUnknowns } from "./unknowns";
 
 const identifier = { type: "string", pattern: IDENTIFIER_PATTERN, description: IDENTIFIER_RULE };
@@ -139,11 +140,12 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
       if (typeof ct === "string" && ct !== u.storageType) {
         failures.push({
           property: "url",
-          reason: `has scheme '${u.scheme}' but the connection's storage type is '${ct}'; use a ${STORAGE_SPECS[ct as StorageType]?.scheme ?? ct}:// URL`,
+          reason: `has scheme '${u.scheme}' but the connection's storage type is '${ct}'; use a URL that starts with ${STORAGE_SPECS[ct as StorageType]?.scheme ?? ct}://`,
         });
       }
       const creds = known.credentials;
       if (creds && typeof creds === "object") {
+        failures.push(...paramValueFailures(u.storageType, creds as Record<string, unknown>, "credentials."));
         const v = credentialsValidator(u.storageType);
         if (!v(creds)) {
           failures.push(
@@ -200,5 +202,16 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
       }
     }
   }
-  return failures;
+  return printableFailures(withNameHint(failures, known.name), DISPLAYABLE_INPUTS);
 }
+
+/** Stage inputs whose values Pulumi may print beside a failure (plain, top-level, never secret). */
+const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
+  "name",
+  "url",
+  "connectionName",
+  "comment",
+  "onConnectionChange",
+  "forceDestroy",
+  "adopt",
+]);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultRoleName } from "../../provider/aws/roleName";
+import { trustPolicy } from "../../provider/aws/trustPolicy";
 import { providerShim } from "../providerShim";
 
 type In<T> = pulumi.Input<T>;
@@ -101,10 +102,14 @@ export class StageAccessRole extends pulumi.dynamic.Resource {
   declare readonly roleArn: pulumi.Output<string>;
   /** Name of the role. */
   declare readonly roleName: pulumi.Output<string>;
-  /** The external ID the trust policy requires: the connection's `externalId`. Secret. */
+  /**
+   * The external ID the trust policy requires: the connection's `externalId`. Secret. When you give one,
+   * it is your input, never handed back by the provider; a generated one comes back as a secret output
+   * (Pulumi's own `--debug` output prints every returned output, so give your own to keep it out of it).
+   */
   declare readonly externalId: pulumi.Output<string>;
-  /** The trust policy (JSON). Secret, because it contains the external ID. */
-  declare readonly trustPolicy: pulumi.Output<string>;
+  /** The trust policy (JSON), computed from the principal and the external ID. Secret. */
+  readonly trustPolicy: pulumi.Output<string>;
   /** The inline permissions policy (JSON). */
   declare readonly accessPolicy: pulumi.Output<string>;
   /** The bucket. */
@@ -132,7 +137,6 @@ export class StageAccessRole extends pulumi.dynamic.Resource {
       maxSessionDuration: args.maxSessionDuration,
       verify: args.verify,
       roleArn: undefined,
-      trustPolicy: undefined,
       accessPolicy: undefined,
       stageUrl: undefined,
       stateVersion: undefined,
@@ -148,6 +152,21 @@ export class StageAccessRole extends pulumi.dynamic.Resource {
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
       "databend",
       "StageAccessRole",
+    );
+    if (args.externalId !== undefined) {
+      // Yours: use the input itself, so the provider never needs to return it.
+      (this as { externalId: pulumi.Output<string> }).externalId = pulumi
+        .all([this.urn, pulumi.secret(args.externalId)])
+        .apply(([, id]) => id);
+    }
+    this.trustPolicy = pulumi.secret(
+      pulumi.all([args.databendPrincipalArn, this.externalId]).apply(([principal, externalId]) => {
+        try {
+          return trustPolicy({ databendPrincipalArn: principal, externalId }).json;
+        } catch {
+          return ""; // invalid inputs: the provider's check reports them, naming the property
+        }
+      }),
     );
   }
 }

@@ -153,7 +153,10 @@ describe("Connection: one of every storage type", () => {
       accessKeyId: "AKIAEXAMPLE",
       region: "us-east-1",
     });
-    expect(keys.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(keys.fingerprint).toMatch(/^v2:[0-9a-f]{24}$/);
+    // Secret values are never returned: only the names of the secret parameters set.
+    expect(keys).not.toHaveProperty("secretAccessKey");
+    expect(keys.secretParams).toEqual(["secretAccessKey"]);
   });
 
   it("previews with no changes, and refresh finds no drift behind Databend's masking", async () => {

@@ -133,7 +133,7 @@ describe("a stage keeps the copy it took of its connection", () => {
     expect(primaryOp(preview.ops, "conn")).toBe("update");
     expect(primaryOp(preview.ops, "stage")).toBe("same");
     expect(diagnostics(preview.events, "warning", "stage").join("\n")).toMatch(
-      /holds a copy of connection '.*' taken at .* has changed since.*pulumi up --replace .*onConnectionChange: "recreate"/s,
+      /holds a copy of connection '.*' taken at .* has changed since.*DATABEND_RECAPTURE=.* pulumi up.*onConnectionChange: "recreate"/s,
     );
 
     const r = await stack.up();

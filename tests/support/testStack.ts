@@ -17,8 +17,18 @@ export interface TestStackOptions {
   program?: string;
   /** `cli` runs `pulumi` as a person would; `automation` uses the Automation API. Defaults to `cli`. */
   driver?: Driver;
-  /** Where the provider gets the DSN: stack config `databend:dsn` (secret) or `DATABEND_DSN`. */
-  dsnVia?: "config" | "env";
+  /** Where the provider gets the DSN: stack config `databend:dsn` (secret), `DATABEND_DSN`, or nowhere. */
+  dsnVia?: "config" | "env" | "none";
+}
+
+/** Extra arguments and environment for one operation (CLI driver only). */
+export interface OpOptions {
+  /** Fail if the preview proposes any change. */
+  expectNoChanges?: boolean;
+  /** More CLI arguments, e.g. `["--replace", urn]`. */
+  args?: string[];
+  /** More environment variables for this command, e.g. `{ DATABEND_RECAPTURE: "s" }`. */
+  env?: Record<string, string>;
 }
 
 /** What one engine operation produced. */
@@ -62,7 +72,7 @@ export class TestStack {
       // Enables the CLI's `--event-log` flag, which the Automation API also relies on.
       PULUMI_DEBUG_COMMANDS: "true",
     };
-    if ((opts.dsnVia ?? "config") === "config") delete this.env.DATABEND_DSN;
+    if ((opts.dsnVia ?? "config") !== "env") delete this.env.DATABEND_DSN;
     fs.mkdirSync(path.join(this.dir, "state"), { recursive: true });
   }
 
@@ -99,23 +109,31 @@ export class TestStack {
   }
 
   /** `pulumi up`. */
-  up(): Promise<OpResult> {
-    return this.op("up");
+  up(opts: OpOptions = {}): Promise<OpResult> {
+    return this.op("up", opts);
   }
 
   /** `pulumi preview`; with `expectNoChanges`, fails if anything would change. */
-  preview(opts: { expectNoChanges?: boolean } = {}): Promise<OpResult> {
-    return this.op("preview", opts.expectNoChanges);
+  preview(opts: OpOptions = {}): Promise<OpResult> {
+    return this.op("preview", opts);
   }
 
   /** `pulumi refresh`. */
-  refresh(): Promise<OpResult> {
-    return this.op("refresh");
+  refresh(opts: OpOptions = {}): Promise<OpResult> {
+    return this.op("refresh", opts);
+  }
+
+  /** The URN of the resource named `name` in this stack's state. */
+  async urnOf(name: string): Promise<string> {
+    const state = JSON.parse(await this.exportState()) as { deployment: { resources?: { urn: string }[] } };
+    const urn = (state.deployment.resources ?? []).map((r) => r.urn).find((u) => u.endsWith(`::${name}`));
+    if (!urn) throw new Error(`no resource ${name} in state`);
+    return urn;
   }
 
   /** `pulumi destroy`. */
-  destroy(): Promise<OpResult> {
-    return this.op("destroy");
+  destroy(opts: OpOptions = {}): Promise<OpResult> {
+    return this.op("destroy", opts);
   }
 
   /** Stack outputs as plain values (secrets decrypted). */
@@ -166,22 +184,19 @@ export class TestStack {
     }
   }
 
-  private async op(
-    kind: "up" | "preview" | "refresh" | "destroy",
-    expectNoChanges = false,
-  ): Promise<OpResult> {
-    return this.automationStack ? this.autoOp(kind, expectNoChanges) : this.cliOp(kind, expectNoChanges);
+  private async op(kind: "up" | "preview" | "refresh" | "destroy", opts: OpOptions = {}): Promise<OpResult> {
+    return this.automationStack ? this.autoOp(kind, opts.expectNoChanges ?? false) : this.cliOp(kind, opts);
   }
 
-  private async cliOp(kind: string, expectNoChanges: boolean): Promise<OpResult> {
+  private async cliOp(kind: string, opts: OpOptions): Promise<OpResult> {
     const eventLog = path.join(this.dir, `events-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-    const args = [kind, "--event-log", eventLog, "--diff"];
+    const args = [kind, "--event-log", eventLog, "--diff", ...(opts.args ?? [])];
     if (kind !== "preview") args.push("--yes", "--skip-preview");
-    if (expectNoChanges) args.push("--expect-no-changes");
+    if (opts.expectNoChanges) args.push("--expect-no-changes");
     let output: string;
     let ok = true;
     try {
-      const r = await this.cli(args);
+      const r = await this.cli(args, true, opts.env);
       output = r.stdout + r.stderr;
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
@@ -222,11 +237,15 @@ export class TestStack {
   }
 
   /** Runs `pulumi <args>` in the program folder for this stack. */
-  async cli(args: string[], record = true): Promise<{ stdout: string; stderr: string }> {
+  async cli(
+    args: string[],
+    record = true,
+    env: Record<string, string> = {},
+  ): Promise<{ stdout: string; stderr: string }> {
     const full = [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"];
     try {
       const r = await run(path.join(TOOLS_DIR, "bin", "pulumi"), full, {
-        env: this.env,
+        env: { ...this.env, ...env },
         maxBuffer: 64 * 1024 * 1024,
       });
       if (record) this.outputs.push(r.stdout, r.stderr);

@@ -1,10 +1,15 @@
 import type { S3Api } from "../../../provider/aws/s3Client";
 import type { StsApi } from "../../../provider/aws/stsClient";
 import { ResourceInitError } from "../../../provider/errors/ResourceInitError";
+import { isClaimed, resetClaims } from "../../../provider/resources/claims";
 import type { Props, ResourceHandlers } from "../../../provider/resources/handlers";
 import { INLINE_POLICY_NAME, stageAccessRoleHandlers } from "../../../provider/resources/stageAccessRole";
+import { trustPolicyFingerprint } from "../../../provider/resources/stageAccessRoleSpec";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
+import { freshDeployment } from "../../helpers/deployment";
 import { awsError, FakeIam } from "../../helpers/fakeIam";
+
+const deployment = freshDeployment();
 
 const PRINCIPAL = "arn:aws:iam::123456789012:role/databend-cloud";
 
@@ -37,6 +42,7 @@ const NEWS: Props = {
   externalId: "",
 };
 
+/** Creates the role in an earlier deployment (so this one holds no claim on its name). */
 async function created(
   h: ResourceHandlers,
   news: Props = NEWS,
@@ -44,6 +50,7 @@ async function created(
   const { inputs, failures } = await h.check({}, news);
   expect(failures).toEqual([]);
   const { id, outs } = await h.create(inputs);
+  resetClaims();
   return { inputs, outs, id };
 }
 
@@ -135,11 +142,15 @@ describe("StageAccessRole create", () => {
     expect(outs).toMatchObject({
       roleArn: "arn:aws:iam::123456789012:role/stage-role",
       roleName: "stage-role",
-      externalId: inputs.externalId,
+      externalId: inputs.externalId, // generated: the program needs it back
       prefix: "raw/",
       stageUrl: "s3://my-data/raw/",
     });
-    expect(outs.trustPolicy).toBe(role?.info.trustPolicy);
+    // The trust policy holds the external ID: state keeps only its fingerprint.
+    expect(outs.trustPolicy).toBeUndefined();
+    expect(outs.trustPolicyFingerprint).toBe(
+      trustPolicyFingerprint("stage-role", role?.info.trustPolicy as string),
+    );
   });
 
   it("explains a name clash", async () => {
@@ -149,6 +160,62 @@ describe("StageAccessRole create", () => {
     await expect(h.create(inputs)).rejects.toThrow(
       /create IAM role stage-role: EntityAlreadyExistsException: .*choose another roleName/,
     );
+    await expect(h.create(inputs)).rejects.toThrow(/`DATABEND_ADOPT=<roleName> pulumi up`/);
+  });
+
+  it("claims the role name, so a later delete of a replaced resource keeps the role", async () => {
+    const { h } = setup();
+    const { inputs } = await h.check({}, NEWS);
+    await h.create(inputs);
+    expect(isClaimed("role", "stage-role")).toBe(true);
+  });
+
+  it.each([
+    ["names the role", "stage-role"],
+    ["lists it among others", "other-role,stage-role"],
+    ["is *", "*"],
+  ])(
+    "takes over an existing role when DATABEND_ADOPT %s, replacing its trust and access policies",
+    async (_what, value) => {
+      const { iam, h } = setup();
+      await created(h);
+      const role = iam.roles.get("stage-role");
+      role?.inline.set(INLINE_POLICY_NAME, "{}");
+      deployment.setEnv("DATABEND_ADOPT", value);
+      const { inputs } = await h.check({}, { ...NEWS, prefix: "taken-over" });
+      const { id, outs } = await h.create(inputs);
+      expect(id).toBe("stage-role");
+      expect(outs.roleArn).toBe("arn:aws:iam::123456789012:role/stage-role");
+      expect(JSON.parse(role?.info.trustPolicy ?? "")).toMatchObject({
+        Statement: [{ Condition: { StringEquals: { "sts:ExternalId": inputs.externalId } } }],
+      });
+      expect(role?.inline.get(INLINE_POLICY_NAME)).toContain("arn:aws:s3:::my-data/taken-over/*");
+      expect(outs.accessPolicy).toBe(role?.inline.get(INLINE_POLICY_NAME));
+      expect(iam.roles.size).toBe(1);
+      expect(isClaimed("role", "stage-role")).toBe(true);
+    },
+  );
+
+  it("does not take over a role DATABEND_ADOPT does not name", async () => {
+    const { iam, h } = setup();
+    await created(h);
+    const before = iam.roles.get("stage-role")?.info.trustPolicy;
+    deployment.setEnv("DATABEND_ADOPT", "other-role");
+    const { inputs } = await h.check({}, NEWS);
+    await expect(h.create(inputs)).rejects.toThrow(/EntityAlreadyExistsException/);
+    expect(iam.roles.get("stage-role")?.info.trustPolicy).toBe(before);
+  });
+
+  it("does not take over on another IAM failure, even with DATABEND_ADOPT", async () => {
+    const { iam, h } = setup();
+    deployment.setEnv("DATABEND_ADOPT", "*");
+    iam.failNext.set(
+      "createRole",
+      awsError("LimitExceededException", "Cannot exceed quota for RolesPerAccount"),
+    );
+    const { inputs } = await h.check({}, NEWS);
+    await expect(h.create(inputs)).rejects.toThrow(/LimitExceededException/);
+    expect(iam.calls.filter((c) => c.startsWith("updateTrustPolicy"))).toEqual([]);
   });
 
   it("records the role (without secrets) when verification fails after creating it", async () => {
@@ -208,6 +275,30 @@ describe("StageAccessRole diff", () => {
     });
   });
 
+  it("claims the role name when the role is kept, updated or not", async () => {
+    const { h } = setup();
+    const { outs } = await created(h);
+    const { inputs } = await h.check(outs, NEWS);
+    await h.diff("stage-role", outs, inputs);
+    expect(isClaimed("role", "stage-role")).toBe(true);
+    resetClaims();
+    const changed = (await h.check(outs, { ...NEWS, prefix: "other/" })).inputs;
+    await h.diff("stage-role", outs, changed);
+    expect(isClaimed("role", "stage-role")).toBe(true);
+  });
+
+  it.each<[string, Props]>([
+    ["a new role name", { roleName: "other" }],
+    ["a new path", { path: "/databend/" }],
+  ])("claims nothing when %s replaces the role", async (_what, change) => {
+    const { h } = setup();
+    const { outs } = await created(h);
+    const news = (await h.check(outs, { ...NEWS, ...change })).inputs;
+    await h.diff("stage-role", outs, news);
+    expect(isClaimed("role", "stage-role")).toBe(false);
+    expect(isClaimed("role", "other")).toBe(false);
+  });
+
   it("reports a change when refresh found a drifted document", async () => {
     const { h } = setup();
     const { outs } = await created(h);
@@ -256,7 +347,10 @@ describe("StageAccessRole read", () => {
     const { iam, h } = setup();
     const { outs } = await created(h);
     const same = await h.read("stage-role", outs);
-    expect(same.props).toMatchObject({ trustPolicy: outs.trustPolicy, accessPolicy: outs.accessPolicy });
+    expect(same.props).toMatchObject({
+      trustPolicyFingerprint: outs.trustPolicyFingerprint,
+      accessPolicy: outs.accessPolicy,
+    });
     const role = iam.roles.get("stage-role");
     role?.inline.set(INLINE_POLICY_NAME, encodeURIComponent('{"Version":"2012-10-17","Statement":[]}'));
     const drifted = await h.read("stage-role", outs);
@@ -303,5 +397,19 @@ describe("StageAccessRole delete", () => {
     await expect(h.delete("stage-role", {})).rejects.toThrow(
       /delete IAM role stage-role: DeleteConflictException: .*instance profile/,
     );
+  });
+
+  it("deletes nothing when another resource of this deployment holds the role, and says so", async () => {
+    const { iam, h } = setup();
+    const { outs } = await created(h);
+    const { inputs } = await h.check(outs, NEWS);
+    await h.diff("stage-role", outs, inputs);
+    const before = iam.calls.length;
+    await h.delete("stage-role", outs);
+    expect(iam.calls.slice(before)).toEqual([]);
+    expect(iam.roles.has("stage-role")).toBe(true);
+    expect(deployment.notices).toEqual([
+      { severity: "info", message: expect.stringContaining("IAM role 'stage-role' was not dropped") },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { DatabendError, DatabendErrorCode, isDatabendError } from "../../../provider/errors/DatabendError";
-import { parseServerCode, toDatabendError } from "../../../provider/errors/mapError";
+import { parseServerCode, toDatabendError, withHint } from "../../../provider/errors/mapError";
 import { literal } from "../../../provider/sql/quote";
 
 /** Messages as databend-driver 0.33.7 reports them (its `toString()` adds the `Error: ` prefix). */
@@ -18,6 +18,9 @@ const PERMISSION_DENIED =
 const CONNECTION_REFUSED =
   "error sending request for url (http://localhost:8000/v1/query): error trying to connect: tcp connect error: " +
   "Connection refused (os error 111)";
+
+/** As the driver session names the endpoint (ErrorContext.endpoint). */
+const ENDPOINT = "localhost:8000 (from databend:dsn)";
 
 const HINTS = {
   1063: "needs SUPER",
@@ -87,6 +90,18 @@ describe("toDatabendError", () => {
     ["a refused connection", new Error(CONNECTION_REFUSED), "Transport", undefined, true],
     ["ECONNREFUSED", new Error("connect ECONNREFUSED 127.0.0.1:8000"), "Transport", undefined, true],
     ["a timeout", new Error("operation timed out"), "Transport", undefined, true],
+    ["a reset connection", new Error("connection reset by peer"), "Transport", undefined, true],
+    ["ECONNRESET", new Error("read ECONNRESET"), "Transport", undefined, true],
+    ["an unreadable answer", new Error("error decoding response body"), "Transport", undefined, true],
+    ["an unexpected EOF", new Error("unexpected EOF"), "Transport", undefined, true],
+    ["a broken pipe", new Error("Broken pipe (os error 32)"), "Transport", undefined, true],
+    [
+      "a 5xx answer without a Databend code",
+      new Error("APIError: [request_kind=query]: ResponseError: (503 Service Unavailable)busy [v0.33.7]"),
+      "Transport",
+      undefined,
+      true,
+    ],
     ["a thrown string", "oops", "Unknown", undefined, false],
   ])("maps %s", (_what, raw, code, serverCode, retryable) => {
     const e = toDatabendError(raw, { action: "do it", secrets: [] });
@@ -104,7 +119,7 @@ describe("toDatabendError", () => {
     const e = toDatabendError(ALREADY_EXISTS, { action: "create connection c", secrets: [], hints: HINTS });
     expect(e.message).toBe(
       "create connection c: Databend error 2512: UserDefinedConnection 'c' already exists: Exist when add. " +
-        "set `adopt: true` to take it over",
+        "Set `adopt: true` to take it over.",
     );
   });
 
@@ -115,7 +130,7 @@ describe("toDatabendError", () => {
       hints: HINTS,
     });
     expect(e.message).toBe(
-      "read connection x: Databend error 2510: Connection 'x' does not exist.\nNotFound when get. the connection does not exist",
+      "read connection x: Databend error 2510: Connection 'x' does not exist.\nNotFound when get. The connection does not exist.",
     );
   });
 
@@ -129,7 +144,7 @@ describe("toDatabendError", () => {
       "Databend error 4000: invalid input parameter (fail to get connection_name nope",
     );
     expect(e.message).toContain("Connection 'nope' does not exist.");
-    expect(e.message).toMatch(/\. the connection does not exist$/);
+    expect(e.message).toMatch(/\. The connection does not exist\.$/);
   });
 
   it("falls back to the outer code's hint when the wrapped code has none", () => {
@@ -138,7 +153,7 @@ describe("toDatabendError", () => {
       secrets: [],
       hints: { 4000: "bad storage" },
     });
-    expect(e.message).toMatch(/\. bad storage$/);
+    expect(e.message).toMatch(/\. Bad storage\.$/);
   });
 
   it("keeps the privilege named by a 1063", () => {
@@ -150,16 +165,42 @@ describe("toDatabendError", () => {
     expect(e.message).toContain(
       "Databend error 1063: Permission denied: privilege [Super] is required on *.*",
     );
-    expect(e.message).toMatch(/\. needs SUPER$/);
+    expect(e.message).toMatch(/\. Needs SUPER\.$/);
   });
 
-  it("keeps a transport error's text as it is, with no hint", () => {
+  it("keeps a transport error's text, and names the endpoint and that the statement may still have run", () => {
     const e = toDatabendError(new Error(CONNECTION_REFUSED), {
-      action: "connect to Databend",
+      action: "create stage s",
       secrets: [],
       hints: HINTS,
+      endpoint: ENDPOINT,
     });
-    expect(e.message).toBe(`connect to Databend: ${CONNECTION_REFUSED}`);
+    expect(e.message).toBe(
+      `create stage s: ${CONNECTION_REFUSED}. The Databend endpoint ${ENDPOINT} did not answer in time or dropped ` +
+        "the connection. The statement may still have run: run `pulumi up` again (an object left behind is " +
+        "reported, with how to take it over).",
+    );
+  });
+
+  it("gives a transport error its hint even when no endpoint is known, and never a server-code hint", () => {
+    const e = toDatabendError(new Error("operation timed out"), { action: "a", secrets: [], hints: HINTS });
+    expect(e.message).toMatch(/^a: operation timed out\. The Databend endpoint +did not answer/);
+    expect(e.message).toContain("The statement may still have run");
+    expect(e.message).not.toContain("SUPER");
+  });
+
+  it("gives no endpoint hint to a failure that is not a transport failure", () => {
+    const e = toDatabendError(new Error("something odd"), { action: "a", secrets: [], endpoint: ENDPOINT });
+    expect(e.message).toBe("a: something odd");
+  });
+
+  it("strips the driver's version suffix from a transport error", () => {
+    const raw =
+      "APIError: [request_kind=query]: reqwest::Error: error sending request, source_chain=client error (Connect) -> " +
+      "tcp connect error -> Connection refused (os error 111) [v0.33.7]";
+    const e = toDatabendError(new Error(raw), { action: "a", secrets: [], endpoint: ENDPOINT });
+    expect(e.message).not.toContain("[v0.33.7]");
+    expect(e.message).toContain("Connection refused (os error 111). The Databend endpoint localhost:8000");
   });
 
   it("adds no hint for a code without one", () => {
@@ -182,6 +223,41 @@ describe("toDatabendError", () => {
 
   it("leaves out the statement when none was sent", () => {
     expect(toDatabendError(new Error("x"), { action: "a", secrets: [] }).statement).toBeUndefined();
+  });
+});
+
+describe("withHint", () => {
+  it.each<[string, string, string | undefined, string]>([
+    [
+      "adds a full stop between the two sentences",
+      "Exist when add",
+      "set adopt",
+      "Exist when add. Set adopt.",
+    ],
+    [
+      "does not double a full stop",
+      "Stage 's' already exists.",
+      "A stage ...",
+      "Stage 's' already exists. A stage ...",
+    ],
+    ["keeps a question or exclamation mark", "Really?", "yes!", "Really? Yes!"],
+    ["capitalises the hint", "x", "the connection does not exist", "x. The connection does not exist."],
+    ["leaves the text alone without a hint", "Exist when add", undefined, "Exist when add"],
+    ["leaves the text alone with an empty hint", "Exist when add", "", "Exist when add"],
+  ])("%s", (_what, text, hint, expected) => {
+    expect(withHint(text, hint)).toBe(expected);
+  });
+
+  it("never produces '..' for a 2502 and its hint", () => {
+    const e = toDatabendError(new Error("APIError: QueryFailed: [2502]Stage 's' already exists. [v0.33.7]"), {
+      action: "create stage s",
+      secrets: [],
+      hints: { 2502: "a stage with this name is not managed here" },
+    });
+    expect(e.message).toBe(
+      "create stage s: Databend error 2502: Stage 's' already exists. A stage with this name is not managed here.",
+    );
+    expect(e.message).not.toContain("..");
   });
 });
 

@@ -1,17 +1,28 @@
 import { isDatabendError } from "../../../provider/errors/DatabendError";
 import { isValidationError } from "../../../provider/errors/ValidationError";
+import { isClaimed, resetClaims } from "../../../provider/resources/claims";
 import {
   CHANGED_OUTSIDE,
+  DRIFTED,
   connectionHandlers,
+  connectionOutputs,
   parseStorageParamsDisplay,
 } from "../../../provider/resources/connection";
 import type { Props } from "../../../provider/resources/handlers";
-import { connectionFingerprint } from "../../../provider/storage/fingerprint";
+import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
+import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
 
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+const deployment = freshDeployment();
+
+/** The fingerprint of `toronto` with the seed keys (and `extra` parameters). */
+function torontoFp(extra: Record<string, string> = {}): string {
+  return connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET, ...extra }, "toronto");
+}
 
 /** Inputs as the SDK sends them for the seed connection `toronto`. */
 function torontoInputs(extra: Props = {}): Props {
@@ -25,36 +36,110 @@ async function checked(news: Props): Promise<Props> {
   return r.inputs;
 }
 
-/** The state after a successful create of `inputs`. */
+/** The state after a successful create of `inputs` in an earlier deployment (so nothing is claimed). */
 async function created(inputs: Props): Promise<Props> {
   const { outs } = await connectionHandlers(new FakeSession().factory()).create(await checked(inputs));
+  resetClaims();
   return outs;
 }
+
+/** State as package 0.1 wrote it: every value in plaintext, a 16-hex fingerprint, stateVersion 1. */
+function legacyState(extra: Record<string, string> = {}): Props {
+  const params = { accessKeyId: KEY_ID, secretAccessKey: SECRET, ...extra };
+  return {
+    name: "toronto",
+    storageType: "s3",
+    ...params,
+    fingerprint: legacyConnectionFingerprint("s3", params),
+    stateVersion: 1,
+  };
+}
+
+/** The outputs of `toronto` with the seed keys: no secret value, stateVersion 2. */
+function torontoOutputs(): Props {
+  return {
+    name: "toronto",
+    storageType: "s3",
+    accessKeyId: KEY_ID,
+    secretParams: ["secretAccessKey"],
+    fingerprint: torontoFp(),
+    stateVersion: 2,
+  };
+}
+
+/** DESC CONNECTION's masked rendering of the seed keys. */
+const SEED_DESC = "access_key_id=AK***LE secret_access_key=wJ***EY";
 
 function descRow(storageType: string, storageParams: string): Record<string, unknown> {
   return { name: "toronto", storage_type: storageType, storage_params: storageParams };
 }
 
+describe("connection outputs", () => {
+  it("hold the plain parameters, the names of the secret ones, the fingerprint and stateVersion 2, never a secret value", () => {
+    const outs = connectionOutputs({
+      name: "toronto",
+      storageType: "s3",
+      params: { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: "token-value" },
+      adopt: false,
+    });
+    expect(outs).toEqual({
+      name: "toronto",
+      storageType: "s3",
+      accessKeyId: KEY_ID,
+      secretParams: ["secretAccessKey", "sessionToken"],
+      fingerprint: torontoFp({ sessionToken: "token-value" }),
+      stateVersion: 2,
+    });
+    expect(JSON.stringify(outs)).not.toContain(SECRET);
+    expect(JSON.stringify(outs)).not.toContain("token-value");
+  });
+
+  it("record adopt only when it is set", () => {
+    const c = { name: "toronto", storageType: "s3" as const, params: { accessKeyId: KEY_ID } };
+    expect(connectionOutputs({ ...c, adopt: true }).adopt).toBe(true);
+    expect(connectionOutputs({ ...c, adopt: false })).not.toHaveProperty("adopt");
+  });
+
+  it("leave secretParams out when no secret parameter is set", () => {
+    const outs = connectionOutputs({
+      name: "toronto",
+      storageType: "s3",
+      params: { region: "eu1" },
+      adopt: false,
+    });
+    expect(outs).not.toHaveProperty("secretParams");
+  });
+
+  it("keep a fingerprint given by the caller", () => {
+    const outs = connectionOutputs({ name: "toronto", storageType: "s3", params: {}, adopt: false }, DRIFTED);
+    expect(outs.fingerprint).toBe("drifted");
+  });
+});
+
 describe("connection check", () => {
-  it("fills the fingerprint from the storage type and parameters", async () => {
+  it("fills the fingerprint from the storage type, the parameters and the name", async () => {
     const r = await connectionHandlers(noSession()).check(
       {},
       { ...torontoInputs(), __provider: "serialized" },
     );
     expect(r.failures).toEqual([]);
-    expect(r.inputs).toEqual({
-      ...torontoInputs(),
-      fingerprint: connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }),
-    });
+    expect(r.inputs).toEqual({ ...torontoInputs(), fingerprint: torontoFp() });
   });
 
-  it("returns failures without touching the database", async () => {
+  it("keeps a fingerprint the input already has (the SDK computes it at preview)", async () => {
+    const r = await connectionHandlers(noSession()).check({}, torontoInputs({ fingerprint: "v2:given" }));
+    expect(r.inputs.fingerprint).toBe("v2:given");
+  });
+
+  it("returns failures without touching the database, naming the property in the reason", async () => {
     const r = await connectionHandlers(noSession()).check({}, torontoInputs({ accountKey: "k" }));
     expect(r.failures).toEqual([
-      expect.objectContaining({
-        property: "accountKey",
-        reason: expect.stringContaining("(it belongs to 'azblob')"),
-      }),
+      {
+        property: "",
+        reason: expect.stringMatching(
+          /^accountKey is not a parameter of storage type 's3'.*\(it belongs to 'azblob'\)/,
+        ),
+      },
     ]);
   });
 
@@ -63,44 +148,70 @@ describe("connection check", () => {
     expect(r.failures).toEqual([]);
     expect(r.inputs.fingerprint).toBeUndefined();
   });
+
+  it("fails at preview when no DSN is configured, on the resource rather than a property", async () => {
+    const message = "no Databend DSN: run `pulumi config set --secret databend:dsn ...`";
+    const r = await connectionHandlers(noSession(), { dsnProblem: () => message }).check({}, torontoInputs());
+    expect(r.failures).toEqual([{ property: "", reason: message }]);
+  });
+
+  it("passes when the DSN check finds no problem", async () => {
+    const r = await connectionHandlers(noSession(), { dsnProblem: () => undefined }).check(
+      {},
+      torontoInputs(),
+    );
+    expect(r.failures).toEqual([]);
+  });
 });
 
 describe("connection diff", () => {
-  it("reports no change when nothing changed", async () => {
+  it("reports no change when nothing changed, and claims the name it keeps", async () => {
     const olds = await created(torontoInputs());
     const news = await checked(torontoInputs());
+    expect(isClaimed("connection", "toronto")).toBe(false);
     await expect(connectionHandlers(noSession()).diff("toronto", olds, news)).resolves.toEqual({
       changes: false,
     });
+    expect(isClaimed("connection", "toronto")).toBe(true);
   });
 
-  it("replaces the connection when its name changes", async () => {
+  it("replaces the connection when its name changes, creating the new one before deleting the old", async () => {
     const olds = await created(torontoInputs());
     const news = await checked(torontoInputs({ name: "toronto_v2" }));
     await expect(connectionHandlers(noSession()).diff("toronto", olds, news)).resolves.toEqual({
       changes: true,
       replaces: ["name"],
+      deleteBeforeReplace: false,
     });
+    expect(isClaimed("connection", "toronto")).toBe(false);
   });
 
-  it("replaces the connection when its name is not known yet", async () => {
+  it("reports a change without deciding on replacement while the name is unknown", async () => {
     const olds = await created(torontoInputs());
     await expect(
       connectionHandlers(noSession()).diff("toronto", olds, torontoInputs({ name: UNKNOWN })),
-    ).resolves.toEqual({
-      changes: true,
-      replaces: ["name"],
-    });
+    ).resolves.toEqual({ changes: true });
+    expect(isClaimed("connection", "toronto")).toBe(false);
   });
 
   it.each<[string, Props]>([
     ["a secret changes", torontoInputs({ secretAccessKey: "rotated-secret" })],
     ["a parameter is added", torontoInputs({ region: "us-east-2" })],
-    ["a parameter is removed", { name: "toronto", storageType: "s3" }],
-    ["a parameter is not known yet", torontoInputs({ secretAccessKey: UNKNOWN })],
+    ["every parameter is removed", { name: "toronto", storageType: "s3" }],
     ["the storage type changes", { name: "toronto", storageType: "gcs", credential: "Y3JlZA==" }],
   ])("updates in place when %s", async (_what, news) => {
     const olds = await created(torontoInputs());
+    await expect(connectionHandlers(noSession()).diff("toronto", olds, await checked(news))).resolves.toEqual(
+      {
+        changes: true,
+      },
+    );
+    expect(isClaimed("connection", "toronto")).toBe(true);
+  });
+
+  it("updates in place when a parameter is not known yet", async () => {
+    const olds = await created(torontoInputs());
+    const news = await checked(torontoInputs({ secretAccessKey: UNKNOWN }));
     await expect(connectionHandlers(noSession()).diff("toronto", olds, news)).resolves.toEqual({
       changes: true,
     });
@@ -113,24 +224,48 @@ describe("connection diff", () => {
       changes: false,
     });
   });
+
+  it("reports a change after a refresh found drift (fingerprint 'drifted')", async () => {
+    const olds = { ...(await created(torontoInputs())), fingerprint: DRIFTED };
+    await expect(
+      connectionHandlers(noSession()).diff("toronto", olds, await checked(torontoInputs())),
+    ).resolves.toEqual({ changes: true });
+  });
+
+  it("migrates state written by package 0.1 (a change), even when its parameters are the same", async () => {
+    await expect(
+      connectionHandlers(noSession()).diff("toronto", legacyState(), await checked(torontoInputs())),
+    ).resolves.toEqual({ changes: true });
+  });
+
+  it("compares a 0.1 fingerprint with the 0.1 digest of the new parameters", async () => {
+    // stateVersion already current (e.g. after a refresh), fingerprint still in the 0.1 format.
+    const olds = { ...legacyState(), stateVersion: 2 };
+    const h = connectionHandlers(noSession());
+    await expect(h.diff("toronto", olds, await checked(torontoInputs()))).resolves.toEqual({
+      changes: false,
+    });
+    await expect(
+      h.diff("toronto", olds, await checked(torontoInputs({ secretAccessKey: "rotated-secret" }))),
+    ).resolves.toEqual({ changes: true });
+  });
 });
 
 describe("connection create", () => {
-  it("sends a plain CREATE CONNECTION and returns the name as id", async () => {
+  it("sends a plain CREATE CONNECTION, returns the name as id and outputs without the secret", async () => {
     const db = new FakeSession();
     const r = await connectionHandlers(db.factory()).create(await checked(torontoInputs()));
     expect(db.statements).toEqual([
       `CREATE CONNECTION toronto STORAGE_TYPE = 's3' ACCESS_KEY_ID = '${KEY_ID}' SECRET_ACCESS_KEY = '${SECRET}'`,
     ]);
     expect(r.id).toBe("toronto");
-    expect(r.outs).toEqual({
-      name: "toronto",
-      storageType: "s3",
-      accessKeyId: KEY_ID,
-      secretAccessKey: SECRET,
-      fingerprint: connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }),
-      stateVersion: 1,
-    });
+    expect(r.outs).toEqual(torontoOutputs());
+    expect(JSON.stringify(r.outs)).not.toContain(SECRET);
+  });
+
+  it("claims the name, so a later delete of a replaced resource keeps it", async () => {
+    await connectionHandlers(new FakeSession().factory()).create(await checked(torontoInputs()));
+    expect(isClaimed("connection", "toronto")).toBe(true);
   });
 
   it("tells the session which values are secret", async () => {
@@ -139,34 +274,89 @@ describe("connection create", () => {
     expect(db.log[0]?.ctx.secrets).toEqual([SECRET]);
   });
 
-  it("fails on an existing connection (2512) and names `adopt: true` as the way to take it over", async () => {
-    const db = new FakeSession().fail(
-      /^CREATE CONNECTION/,
-      2512,
-      "UserDefinedConnection 'toronto' already exists: Exist when add",
-    );
+  const EXISTS = "UserDefinedConnection 'toronto' already exists: Exist when add";
+
+  it("on an existing connection with other settings (2512), says this resource did not create it and how to take it over", async () => {
+    const db = new FakeSession()
+      .fail(/^CREATE CONNECTION/, 2512, EXISTS)
+      .respond(/^DESC CONNECTION/, [descRow("s3", "access_key_id=AK***LE secret_access_key=zz***zz")]);
     const err = await connectionHandlers(db.factory())
       .create(await checked(torontoInputs()))
       .catch((e: unknown) => e);
     expect(isDatabendError(err)).toBe(true);
-    expect(err).toMatchObject({ serverCode: 2512, code: "AlreadyExists" });
-    expect((err as Error).message).toContain("create connection toronto: Databend error 2512");
-    expect((err as Error).message).toContain("`adopt: true`");
-    expect(db.statements).toHaveLength(1);
+    expect(err).toMatchObject({ serverCode: 2512, code: "AlreadyExists", retryable: false });
+    const message = (err as Error).message;
+    expect(message).toContain("create connection toronto: Databend error 2512");
+    expect(message).toContain("Exist when add. Connection 'toronto' already exists with other settings");
+    expect(message).toContain("`adopt: true`");
+    expect(message).toContain("`DATABEND_ADOPT=toronto pulumi up`");
+    expect(message).not.toContain(SECRET);
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE CONNECTION toronto /),
+      "DESC CONNECTION toronto",
+    ]);
+  });
+
+  it("on an existing connection with exactly these settings, says it may be this stack's own and how to recover", async () => {
+    const db = new FakeSession()
+      .fail(/^CREATE CONNECTION/, 2512, EXISTS)
+      .respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
+    const err = (await connectionHandlers(db.factory())
+      .create(await checked(torontoInputs()))
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ serverCode: 2512 });
+    expect(err.message).toContain(
+      "Connection 'toronto' already exists with exactly these settings. If this stack manages it",
+    );
+    expect(err.message).toContain("`aliases`");
+    expect(err.message).toContain("`DATABEND_ADOPT=toronto pulumi up`");
+    expect(err.message).not.toContain(SECRET);
+  });
+
+  it("says 'other settings' when the existing connection cannot be described", async () => {
+    const db = new FakeSession()
+      .fail(/^CREATE CONNECTION/, 2512, EXISTS)
+      .fail(/^DESC CONNECTION/, 1063, "Permission denied");
+    const err = (await connectionHandlers(db.factory())
+      .create(await checked(torontoInputs()))
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ serverCode: 2512 });
+    expect(err.message).toContain("already exists with other settings");
   });
 
   it("takes an existing connection over with CREATE OR REPLACE when adopt is set", async () => {
-    const db = new FakeSession().fail(
-      /^CREATE CONNECTION/,
-      2512,
-      "UserDefinedConnection 'toronto' already exists: Exist when add",
-    );
+    const db = new FakeSession().fail(/^CREATE CONNECTION/, 2512, EXISTS);
     const r = await connectionHandlers(db.factory()).create(await checked(torontoInputs({ adopt: true })));
     expect(db.statements).toEqual([
       `CREATE CONNECTION toronto STORAGE_TYPE = 's3' ACCESS_KEY_ID = '${KEY_ID}' SECRET_ACCESS_KEY = '${SECRET}'`,
       `CREATE OR REPLACE CONNECTION toronto STORAGE_TYPE = 's3' ACCESS_KEY_ID = '${KEY_ID}' SECRET_ACCESS_KEY = '${SECRET}'`,
     ]);
     expect(r.id).toBe("toronto");
+    expect(r.outs.adopt).toBe(true);
+    expect(isClaimed("connection", "toronto")).toBe(true);
+  });
+
+  it.each([
+    ["names the connection", "toronto"],
+    ["lists it among others", "montreal, toronto"],
+    ["is *", "*"],
+  ])("takes an existing connection over when DATABEND_ADOPT %s", async (_what, value) => {
+    deployment.setEnv("DATABEND_ADOPT", value);
+    const db = new FakeSession().fail(/^CREATE CONNECTION/, 2512, EXISTS);
+    await connectionHandlers(db.factory()).create(await checked(torontoInputs()));
+    expect(db.statements[1]).toMatch(/^CREATE OR REPLACE CONNECTION toronto /);
+    expect(db.statements).toHaveLength(2);
+  });
+
+  it("does not take over a connection DATABEND_ADOPT does not name", async () => {
+    deployment.setEnv("DATABEND_ADOPT", "toronto_v2,montreal");
+    const db = new FakeSession().fail(/^CREATE CONNECTION/, 2512, EXISTS);
+    await expect(
+      connectionHandlers(db.factory()).create(await checked(torontoInputs())),
+    ).rejects.toMatchObject({
+      serverCode: 2512,
+    });
+    expect(db.statements.some((s) => s.startsWith("CREATE OR REPLACE"))).toBe(false);
   });
 
   it("does not retry other errors, even with adopt", async () => {
@@ -224,14 +414,18 @@ describe("connection read", () => {
     );
     await expect(
       connectionHandlers(db.factory()).read("toronto", await created(torontoInputs())),
-    ).resolves.toEqual({ id: "" });
+    ).resolves.toEqual({
+      id: "",
+    });
   });
 
   it("returns a blank id when DESC returns no row", async () => {
     const db = new FakeSession().respond(/^DESC CONNECTION/, []);
     await expect(
       connectionHandlers(db.factory()).read("toronto", await created(torontoInputs())),
-    ).resolves.toEqual({ id: "" });
+    ).resolves.toEqual({
+      id: "",
+    });
   });
 
   it("rethrows other errors", async () => {
@@ -242,13 +436,11 @@ describe("connection read", () => {
     );
     await expect(
       connectionHandlers(db.factory()).read("toronto", await created(torontoInputs())),
-    ).rejects.toMatchObject({
-      serverCode: 1063,
-    });
+    ).rejects.toMatchObject({ serverCode: 1063 });
   });
 
   it.each([
-    ["the current mask format", `access_key_id=AK***LE secret_access_key=wJ***EY`],
+    ["the current mask format", SEED_DESC],
     ["the pre-1.2.919 mask format", `access_key_id=******PLE secret_access_key=******KEY`],
     ["keys in upper case and another order", `SECRET_ACCESS_KEY=wJ***EY ACCESS_KEY_ID=AK***LE`],
     ["Databend's alias keys", `aws_key_id=AK***LE aws_secret_key=wJ***EY`],
@@ -273,62 +465,90 @@ describe("connection read", () => {
     expect(r.props).toEqual(state);
   });
 
-  it("returns inputs equal to the state minus its version", async () => {
+  it("returns inputs equal to the state minus its version and secretParams", async () => {
     const state = await created(torontoInputs());
-    const db = new FakeSession().respond(/^DESC CONNECTION/, [
-      descRow("s3", "access_key_id=AK***LE secret_access_key=wJ***EY"),
-    ]);
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
     const r = await connectionHandlers(db.factory()).read("toronto", state);
     const expected: Props = { ...state };
     delete expected.stateVersion;
+    delete expected.secretParams;
     expect(r.inputs).toEqual(expected);
   });
 
   it("keeps adopt in the inputs when the state has it", async () => {
-    const state = { ...(await created(torontoInputs())), adopt: true };
-    const db = new FakeSession().respond(/^DESC CONNECTION/, [
-      descRow("s3", "access_key_id=AK***LE secret_access_key=wJ***EY"),
-    ]);
+    const state = await created(torontoInputs({ adopt: true }));
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
     const r = await connectionHandlers(db.factory()).read("toronto", state);
     expect(r.inputs?.adopt).toBe(true);
   });
 
-  it("shows a value changed outside Pulumi as drift", async () => {
+  it("does not compare secret values it does not keep: a secret changed outside Pulumi is not seen", async () => {
     const state = await created(torontoInputs());
     const db = new FakeSession().respond(/^DESC CONNECTION/, [
       descRow("s3", "access_key_id=AK***LE secret_access_key=zz***zz"),
     ]);
+    const r = await connectionHandlers(db.factory()).read("toronto", state);
+    expect(r.props).toEqual(state);
+  });
+
+  it("shows a plain value changed outside Pulumi as drift", async () => {
+    const state = await created(torontoInputs());
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [
+      descRow("s3", "access_key_id=ZZ***ZZ secret_access_key=wJ***EY"),
+    ]);
     const h = connectionHandlers(db.factory());
     const r = await h.read("toronto", state);
-    expect(r.props?.secretAccessKey).toBe(CHANGED_OUTSIDE);
-    expect(r.props?.fingerprint).not.toBe(state.fingerprint);
+    expect(r.props).toMatchObject({ accessKeyId: CHANGED_OUTSIDE, fingerprint: DRIFTED });
     await expect(h.diff("toronto", r.props ?? {}, await checked(torontoInputs()))).resolves.toEqual({
       changes: true,
     });
   });
 
-  it("shows a key added outside Pulumi as drift", async () => {
+  it("shows a plain key added outside Pulumi as drift", async () => {
     const state = await created(torontoInputs());
     const db = new FakeSession().respond(/^DESC CONNECTION/, [
       descRow("s3", "access_key_id=AK***LE region=*** secret_access_key=wJ***EY"),
     ]);
     const h = connectionHandlers(db.factory());
     const r = await h.read("toronto", state);
-    expect(r.props?.region).toBe(CHANGED_OUTSIDE);
+    expect(r.props).toMatchObject({ region: CHANGED_OUTSIDE, fingerprint: DRIFTED });
     await expect(h.diff("toronto", r.props ?? {}, await checked(torontoInputs()))).resolves.toEqual({
       changes: true,
     });
   });
 
-  it("shows a key removed outside Pulumi as drift", async () => {
+  it("shows a secret key added outside Pulumi as drift, and lists it in secretParams", async () => {
+    const state = await created(torontoInputs());
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [
+      descRow("s3", `${SEED_DESC} session_token=ab***cd`),
+    ]);
+    const r = await connectionHandlers(db.factory()).read("toronto", state);
+    expect(r.props).toMatchObject({
+      fingerprint: DRIFTED,
+      secretParams: ["secretAccessKey", "sessionToken"],
+    });
+    expect(r.props).not.toHaveProperty("sessionToken");
+  });
+
+  it("shows a secret key removed outside Pulumi as drift", async () => {
     const state = await created(torontoInputs());
     const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", "access_key_id=AK***LE")]);
     const h = connectionHandlers(db.factory());
     const r = await h.read("toronto", state);
+    expect(r.props).toMatchObject({ fingerprint: DRIFTED });
     expect(r.props).not.toHaveProperty("secretAccessKey");
+    expect(r.props).not.toHaveProperty("secretParams");
     await expect(h.diff("toronto", r.props ?? {}, await checked(torontoInputs()))).resolves.toEqual({
       changes: true,
     });
+  });
+
+  it("shows a plain key removed outside Pulumi as drift", async () => {
+    const state = await created(torontoInputs({ region: "us-east-2" }));
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
+    const r = await connectionHandlers(db.factory()).read("toronto", state);
+    expect(r.props).toMatchObject({ fingerprint: DRIFTED });
+    expect(r.props).not.toHaveProperty("region");
   });
 
   it("shows a changed storage type as drift", async () => {
@@ -336,7 +556,11 @@ describe("connection read", () => {
     const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("azblob", "endpoint_url=ht***om")]);
     const h = connectionHandlers(db.factory());
     const r = await h.read("toronto", state);
-    expect(r.props).toMatchObject({ storageType: "azblob", endpointUrl: CHANGED_OUTSIDE });
+    expect(r.props).toMatchObject({
+      storageType: "azblob",
+      endpointUrl: CHANGED_OUTSIDE,
+      fingerprint: DRIFTED,
+    });
     await expect(h.diff("toronto", r.props ?? {}, await checked(torontoInputs()))).resolves.toEqual({
       changes: true,
     });
@@ -346,12 +570,52 @@ describe("connection read", () => {
     const state = await created(torontoInputs());
     const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("hdfs", "name_node=hd***00")]);
     const r = await connectionHandlers(db.factory()).read("toronto", state);
-    expect(r.props).toMatchObject({ name: "toronto", storageType: "hdfs", fingerprint: "" });
+    expect(r.props).toMatchObject({ name: "toronto", storageType: "hdfs", fingerprint: DRIFTED });
+  });
+
+  it("reads by id with empty props (import, or a create still pending): every plain value unknown, fingerprint 'drifted'", async () => {
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [
+      descRow("s3", "access_key_id=AK***LE region=eu1 secret_access_key=wJ***EY"),
+    ]);
+    const r = await connectionHandlers(db.factory()).read("toronto", {});
+    expect(r.id).toBe("toronto");
+    expect(r.props).toEqual({
+      name: "toronto",
+      storageType: "s3",
+      accessKeyId: CHANGED_OUTSIDE,
+      region: CHANGED_OUTSIDE,
+      secretParams: ["secretAccessKey"],
+      fingerprint: DRIFTED,
+      stateVersion: 2,
+    });
+    expect(r.inputs).not.toHaveProperty("secretParams");
+  });
+
+  describe("of state written by package 0.1 (secrets in plaintext)", () => {
+    it("still compares the secret it holds, and drops it from the outputs", async () => {
+      const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
+      const r = await connectionHandlers(db.factory()).read("toronto", legacyState());
+      expect(r.props).toMatchObject({
+        accessKeyId: KEY_ID,
+        secretParams: ["secretAccessKey"],
+        fingerprint: legacyState().fingerprint,
+      });
+      expect(JSON.stringify(r)).not.toContain(SECRET);
+    });
+
+    it("shows a secret changed outside Pulumi as drift", async () => {
+      const db = new FakeSession().respond(/^DESC CONNECTION/, [
+        descRow("s3", "access_key_id=AK***LE secret_access_key=zz***zz"),
+      ]);
+      const r = await connectionHandlers(db.factory()).read("toronto", legacyState());
+      expect(r.props?.fingerprint).toBe(DRIFTED);
+      expect(JSON.stringify(r)).not.toContain(SECRET);
+    });
   });
 });
 
 describe("connection update", () => {
-  it("replaces the parameters with CREATE OR REPLACE CONNECTION", async () => {
+  it("replaces the parameters with CREATE OR REPLACE CONNECTION, marked safe to repeat", async () => {
     const olds = await created(torontoInputs());
     const news = await checked(torontoInputs({ secretAccessKey: "rotated-secret", region: "us-east-2" }));
     const db = new FakeSession();
@@ -360,14 +624,45 @@ describe("connection update", () => {
       `CREATE OR REPLACE CONNECTION toronto STORAGE_TYPE = 's3' REGION = 'us-east-2' ACCESS_KEY_ID = '${KEY_ID}' ` +
         "SECRET_ACCESS_KEY = 'rotated-secret'",
     ]);
+    expect(db.log[0]?.ctx.idempotent).toBe(true);
     expect(r.outs.fingerprint).toBe(
-      connectionFingerprint("s3", {
-        accessKeyId: KEY_ID,
-        secretAccessKey: "rotated-secret",
-        region: "us-east-2",
-      }),
+      connectionFingerprint(
+        "s3",
+        { accessKeyId: KEY_ID, secretAccessKey: "rotated-secret", region: "us-east-2" },
+        "toronto",
+      ),
     );
     expect(r.outs.fingerprint).not.toBe(olds.fingerprint);
+    expect(JSON.stringify(r.outs)).not.toContain("rotated-secret");
+    expect(isClaimed("connection", "toronto")).toBe(true);
+  });
+
+  it("re-applies the parameters after drift", async () => {
+    const olds = { ...(await created(torontoInputs())), fingerprint: DRIFTED };
+    const db = new FakeSession();
+    await connectionHandlers(db.factory()).update("toronto", olds, await checked(torontoInputs()));
+    expect(db.statements).toEqual([expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /)]);
+  });
+
+  it("migrates 0.1 state with unchanged parameters without any statement, dropping the secret from state", async () => {
+    const db = new FakeSession();
+    const r = await connectionHandlers(db.factory()).update(
+      "toronto",
+      legacyState(),
+      await checked(torontoInputs()),
+    );
+    expect(db.statements).toEqual([]);
+    expect(r.outs).toEqual(torontoOutputs());
+  });
+
+  it("sends CREATE OR REPLACE when 0.1 state's parameters changed too", async () => {
+    const db = new FakeSession();
+    await connectionHandlers(db.factory()).update(
+      "toronto",
+      legacyState(),
+      await checked(torontoInputs({ secretAccessKey: "rotated-secret" })),
+    );
+    expect(db.statements).toEqual([expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /)]);
   });
 });
 
@@ -376,6 +671,34 @@ describe("connection delete", () => {
     const db = new FakeSession();
     await connectionHandlers(db.factory()).delete("toronto", await created(torontoInputs()));
     expect(db.statements).toEqual(["DROP CONNECTION IF EXISTS toronto"]);
+    expect(deployment.notices).toEqual([]);
+  });
+
+  it("sends nothing when another resource of this deployment holds the name, and says so", async () => {
+    const state = await created(torontoInputs());
+    const h = connectionHandlers(noSession());
+    // The replacement (or the adopting resource) was created first in this deployment.
+    await connectionHandlers(new FakeSession().factory()).create(
+      await checked(torontoInputs({ adopt: true })),
+    );
+    await h.delete("toronto", state);
+    expect(deployment.notices).toEqual([
+      { severity: "info", message: expect.stringContaining("connection 'toronto' was not dropped") },
+    ]);
+  });
+
+  it("drops an old name after a rename: only the new name is claimed", async () => {
+    const olds = await created(torontoInputs());
+    const news = await checked(torontoInputs({ name: "toronto_v2" }));
+    const db = new FakeSession();
+    const h = connectionHandlers(db.factory());
+    await h.diff("toronto", olds, news);
+    await h.create(news);
+    await h.delete("toronto", olds);
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE CONNECTION toronto_v2 /),
+      "DROP CONNECTION IF EXISTS toronto",
+    ]);
   });
 
   it("rethrows a failed drop, so the connection stays in state", async () => {

@@ -1,12 +1,36 @@
 import { isDatabendError } from "../../../provider/errors/DatabendError";
 import type { Props } from "../../../provider/resources/handlers";
-import { ALTER_STAGE_SINCE, reconcileFileFormat, stageHandlers } from "../../../provider/resources/stage";
-import { connectionFingerprint } from "../../../provider/storage/fingerprint";
+import { isClaimed, resetClaims } from "../../../provider/resources/claims";
+import {
+  ALTER_STAGE_SINCE,
+  credentialsFingerprint,
+  parseStage,
+  reconcileFileFormat,
+  staleCopyWarning,
+  stageHandlers,
+} from "../../../provider/resources/stage";
+import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
+import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
 
-const FP_OLD = connectionFingerprint("s3", { accessKeyId: "AKIAOLD", secretAccessKey: "old-secret" });
-const FP_NEW = connectionFingerprint("s3", { accessKeyId: "AKIAOLD", secretAccessKey: "rotated-secret" });
+const deployment = freshDeployment();
+
+const FP_OLD = connectionFingerprint(
+  "s3",
+  { accessKeyId: "AKIAOLD", secretAccessKey: "old-secret" },
+  "toronto",
+);
+const FP_NEW = connectionFingerprint(
+  "s3",
+  { accessKeyId: "AKIAOLD", secretAccessKey: "rotated-secret" },
+  "toronto",
+);
+/** What package 0.1 recorded as the fingerprint of the same connection. */
+const FP_LEGACY = legacyConnectionFingerprint("s3", {
+  accessKeyId: "AKIAOLD",
+  secretAccessKey: "old-secret",
+});
 const NEW_SERVER = "1.2.900";
 const OLD_SERVER = "1.2.800";
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -36,9 +60,10 @@ function settled(inputs: Props): Props {
   return { onConnectionChange: "keep", forceDestroy: false, adopt: false, ...inputs };
 }
 
-/** The state after a successful create of `inputs` on a current server. */
+/** The state after a successful create of `inputs` on a current server, in an earlier deployment. */
 async function created(inputs: Props): Promise<Props> {
   const { outs } = await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(inputs);
+  resetClaims();
   return outs;
 }
 
@@ -149,7 +174,7 @@ describe("stage create", () => {
     const r = await stageHandlers(db.factory()).create(internalStage());
     expect(db.statements).toEqual(["CREATE STAGE raw"]);
     expect(r.id).toBe("raw");
-    expect(r.outs).toMatchObject({ name: "raw", stageType: "Internal", stateVersion: 1 });
+    expect(r.outs).toMatchObject({ name: "raw", stageType: "Internal", stateVersion: 2 });
     expect(r.outs.capturedConnection).toBeUndefined();
   });
 
@@ -203,6 +228,29 @@ describe("stage create", () => {
     expect(db.log[0]?.ctx.secrets).toEqual(["in-line-secret"]);
   });
 
+  it("records inline credentials only as their fingerprint, salted with the stage's name", async () => {
+    const inputs = {
+      name: "landing",
+      url: "s3://bucket/in/",
+      credentials: { accessKeyId: "AKIA", secretAccessKey: "in-line-secret" },
+    };
+    const { outs } = await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(inputs);
+    expect(outs).not.toHaveProperty("credentials");
+    expect(outs.credentialsFingerprint).toBe(
+      connectionFingerprint(
+        "s3",
+        { accessKeyId: "AKIA", secretAccessKey: "in-line-secret" },
+        "stage/landing",
+      ),
+    );
+    expect(JSON.stringify(outs)).not.toContain("in-line-secret");
+  });
+
+  it("claims the name, so a later delete of a replaced resource keeps it", async () => {
+    await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(s3Stage());
+    expect(isClaimed("stage", "my_s3_stage")).toBe(true);
+  });
+
   it("sets a comment with ALTER STAGE after CREATE STAGE, which ignores COMMENT", async () => {
     const db = new FakeSession(NEW_SERVER);
     const r = await stageHandlers(db.factory()).create(internalStage({ comment: "landing zone" }));
@@ -224,15 +272,70 @@ describe("stage create", () => {
     expect(err.properties).toMatchObject({ name: "raw", stageType: "Internal", comment: undefined });
   });
 
-  it("fails on an existing stage (2502) and names `adopt: true`", async () => {
-    const db = new FakeSession(NEW_SERVER).fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.");
+  it("fails on an existing stage elsewhere (2502), saying this resource did not create it and how to take it over", async () => {
+    const db = new FakeSession(NEW_SERVER)
+      .fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.")
+      .respond(/^DESC STAGE/, [externalRow({ url: "s3://someone-else/" })]);
     const err = await stageHandlers(db.factory())
       .create(s3Stage())
       .catch((e: unknown) => e);
     expect(isDatabendError(err)).toBe(true);
-    expect(err).toMatchObject({ serverCode: 2502, code: "AlreadyExists" });
-    expect((err as Error).message).toContain("`adopt: true`");
-    expect(db.statements).toHaveLength(1);
+    expect(err).toMatchObject({ serverCode: 2502, code: "AlreadyExists", retryable: false });
+    const message = (err as Error).message;
+    expect(message).toContain("already exists. Stage 'my_s3_stage' already exists with another location");
+    expect(message).toContain("`adopt: true`");
+    expect(message).toContain("`DATABEND_ADOPT=my_s3_stage pulumi up`");
+    expect(message).toContain("`aliases`");
+    expect(message).not.toContain("DATABEND_RECAPTURE");
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE STAGE my_s3_stage /),
+      "DESC STAGE my_s3_stage",
+    ]);
+  });
+
+  it.each<[string, Props, Record<string, unknown>]>([
+    ["an external stage with this URL", s3Stage(), externalRow()],
+    ["an internal stage, wanted internal", internalStage(), internalRow()],
+  ])("fails on %s (2502), saying it is most likely this stack's own", async (_what, inputs, row) => {
+    const name = String(inputs.name);
+    const db = new FakeSession(NEW_SERVER)
+      .fail(/^CREATE STAGE/, 2502, `Stage '${name}' already exists.`)
+      .respond(/^DESC STAGE/, [row]);
+    const err = (await stageHandlers(db.factory())
+      .create(inputs)
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ serverCode: 2502 });
+    expect(err.message).toContain(
+      `Stage '${name}' already exists with this location. If this stack manages it`,
+    );
+    expect(err.message).toContain(`\`DATABEND_RECAPTURE=${name} pulumi up\``);
+    expect(err.message).toContain("`aliases`");
+    expect(err.message).toContain(`\`DATABEND_ADOPT=${name} pulumi up\``);
+  });
+
+  it("says 'another location' when an internal stage exists where an external one is wanted", async () => {
+    const db = new FakeSession(NEW_SERVER)
+      .fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.")
+      .respond(/^DESC STAGE/, [internalRow({ name: "my_s3_stage" })]);
+    await expect(stageHandlers(db.factory()).create(s3Stage())).rejects.toThrow(
+      /already exists with another location/,
+    );
+  });
+
+  it.each([
+    ["names the stage", "my_s3_stage"],
+    ["is *", "*"],
+  ])("takes an existing stage over when DATABEND_ADOPT %s", async (_what, value) => {
+    deployment.setEnv("DATABEND_ADOPT", value);
+    const db = new FakeSession(NEW_SERVER)
+      .fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.", { times: 1 })
+      .respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).create(s3Stage());
+    expect(db.statements).toContain(
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    );
+    expect(r.id).toBe("my_s3_stage");
+    expect(isClaimed("stage", "my_s3_stage")).toBe(true);
   });
 
   it("explains a missing connection (2510 wrapped in 4000)", async () => {
@@ -328,15 +431,25 @@ describe("stage diff", () => {
     });
   });
 
-  it.each<[string, Props]>([
-    ["changes", s3Stage({ name: "other_stage" })],
-    ["is not known yet", s3Stage({ name: UNKNOWN })],
-  ])("replaces the stage when its name %s", async (_what, news) => {
+  it("claims the name of a stage it keeps", async () => {
     const olds = await created(s3Stage());
-    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(news))).resolves.toEqual({
-      changes: true,
-      replaces: ["name"],
-    });
+    await stageHandlers(noSession()).diff("my_s3_stage", olds, settled(s3Stage()));
+    expect(isClaimed("stage", "my_s3_stage")).toBe(true);
+  });
+
+  it("replaces the stage when its name changes, creating the new one before deleting the old", async () => {
+    const olds = await created(s3Stage());
+    await expect(
+      stageHandlers(noSession()).diff("my_s3_stage", olds, settled(s3Stage({ name: "other_stage" }))),
+    ).resolves.toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
+    expect(isClaimed("stage", "my_s3_stage")).toBe(false);
+  });
+
+  it("reports a change without deciding on replacement while the name is unknown", async () => {
+    const olds = await created(s3Stage());
+    await expect(
+      stageHandlers(noSession()).diff("my_s3_stage", olds, settled(s3Stage({ name: UNKNOWN }))),
+    ).resolves.toEqual({ changes: true });
   });
 
   it.each<[string, Props, Props]>([
@@ -842,6 +955,309 @@ describe("stage delete", () => {
     const db = new FakeSession(NEW_SERVER);
     await stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage()));
     expect(db.statements).toEqual(["DROP STAGE IF EXISTS my_s3_stage"]);
+  });
+});
+
+describe("stage check without a DSN", () => {
+  it("fails at preview on the resource, rather than on a property", async () => {
+    const message = "no Databend DSN: run `pulumi config set --secret databend:dsn ...`";
+    const r = await stageHandlers(noSession(), { dsnProblem: () => message }).check({}, s3Stage());
+    expect(r.failures).toEqual([{ property: "", reason: message }]);
+  });
+
+  it("passes when the DSN check finds no problem", async () => {
+    const r = await stageHandlers(noSession(), { dsnProblem: () => undefined }).check({}, s3Stage());
+    expect(r.failures).toEqual([]);
+  });
+});
+
+describe("stage re-capture requested with DATABEND_RECAPTURE", () => {
+  it.each([
+    ["names the stage", "my_s3_stage"],
+    ["lists it among others", "raw, my_s3_stage"],
+    ["is *", "*"],
+  ])("is a change when the variable %s, and says why in an info notice", async (_what, value) => {
+    deployment.setEnv("DATABEND_RECAPTURE", value);
+    const olds = await created(s3Stage());
+    await expect(
+      stageHandlers(new FakeSession(NEW_SERVER).factory()).diff("my_s3_stage", olds, settled(s3Stage())),
+    ).resolves.toEqual({ changes: true });
+    expect(deployment.notices).toEqual([
+      {
+        severity: "info",
+        message: expect.stringContaining(
+          "stage 'my_s3_stage' will copy connection 'toronto' again (re-capture requested with DATABEND_RECAPTURE)",
+        ),
+      },
+    ]);
+    expect(isClaimed("stage", "my_s3_stage")).toBe(true);
+  });
+
+  it("is no change when the variable names another stage", async () => {
+    deployment.setEnv("DATABEND_RECAPTURE", "raw,other_stage");
+    const olds = await created(s3Stage());
+    await expect(stageHandlers(noSession()).diff("my_s3_stage", olds, settled(s3Stage()))).resolves.toEqual({
+      changes: false,
+    });
+    expect(deployment.notices).toEqual([]);
+  });
+
+  it("is no change for an internal stage, which copies no connection", async () => {
+    deployment.setEnv("DATABEND_RECAPTURE", "*");
+    const olds = await created(internalStage());
+    await expect(stageHandlers(noSession()).diff("raw", olds, settled(internalStage()))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it("re-captures on update with ALTER STAGE SET URL and CONNECTION_NAME, even with the policy keep", async () => {
+    deployment.setEnv("DATABEND_RECAPTURE", "my_s3_stage");
+    const olds = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER);
+    const { outs } = await stageHandlers(db.factory()).update(
+      "my_s3_stage",
+      olds,
+      settled(s3Stage({ connectionFingerprint: FP_NEW })),
+    );
+    expect(db.statements).toEqual([
+      "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
+    ]);
+    expect(db.log[0]?.ctx.idempotent).toBe(true);
+    expect(outs.capturedConnection).toMatchObject({ name: "toronto", fingerprint: FP_NEW });
+    expect(isClaimed("stage", "my_s3_stage")).toBe(true);
+  });
+});
+
+describe("stage diff notices", () => {
+  it("says the connection is copied again because the URL changed", async () => {
+    const olds = await created(s3Stage());
+    await stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+      "my_s3_stage",
+      olds,
+      settled(s3Stage({ url: "s3://databend-toronto/v2/" })),
+    );
+    expect(deployment.notices).toEqual([
+      {
+        severity: "info",
+        message: expect.stringContaining("will copy connection 'toronto' again (its url changed)"),
+      },
+    ]);
+  });
+
+  it("says the connection is copied again because it changed and the policy is recreate", async () => {
+    const olds = await created(s3Stage({ onConnectionChange: "recreate" }));
+    await stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+      "my_s3_stage",
+      olds,
+      settled(s3Stage({ onConnectionChange: "recreate", connectionFingerprint: FP_NEW })),
+    );
+    expect(deployment.notices).toEqual([
+      {
+        severity: "info",
+        message: expect.stringContaining('(its connection changed and onConnectionChange is "recreate")'),
+      },
+    ]);
+  });
+
+  it.each<[string, Props]>([
+    ["a comment changes", s3Stage({ comment: "new" })],
+    ["the connection changes under the policy keep", s3Stage({ connectionFingerprint: FP_NEW })],
+    ["nothing changes", s3Stage()],
+  ])("says nothing when %s", async (_what, news) => {
+    const olds = await created(s3Stage());
+    await stageHandlers(new FakeSession(NEW_SERVER).factory()).diff("my_s3_stage", olds, settled(news));
+    expect(deployment.notices).toEqual([]);
+  });
+});
+
+describe("stage inline credentials in state", () => {
+  const landing = (secret: string): Props =>
+    settled({
+      name: "landing",
+      url: "s3://bucket/in/",
+      credentials: { accessKeyId: "AKIA", secretAccessKey: secret },
+    });
+
+  it("are compared by fingerprint: the same credentials are no change", async () => {
+    const olds = await created(landing("old-secret"));
+    await expect(stageHandlers(noSession()).diff("landing", olds, landing("old-secret"))).resolves.toEqual({
+      changes: false,
+    });
+  });
+
+  it("are compared by fingerprint: a rotated secret is a change", async () => {
+    const olds = await created(landing("old-secret"));
+    await expect(
+      stageHandlers(new FakeSession(NEW_SERVER).factory()).diff("landing", olds, landing("new-secret")),
+    ).resolves.toEqual({ changes: true });
+  });
+
+  it("written in plaintext by package 0.1 are compared through their fingerprint", async () => {
+    const olds: Props = {
+      ...(await created(landing("old-secret"))),
+      credentials: { accessKeyId: "AKIA", secretAccessKey: "old-secret" },
+    };
+    delete olds.credentialsFingerprint;
+    const h = stageHandlers(new FakeSession(NEW_SERVER).factory());
+    await expect(h.diff("landing", olds, landing("old-secret"))).resolves.toEqual({ changes: false });
+    await expect(h.diff("landing", olds, landing("new-secret"))).resolves.toEqual({ changes: true });
+  });
+
+  it("credentialsFingerprint is undefined for a stage without inline credentials", () => {
+    expect(credentialsFingerprint(parseStage(s3Stage()))).toBeUndefined();
+    expect(credentialsFingerprint(parseStage(internalStage()))).toBeUndefined();
+  });
+
+  it("read keeps the recorded fingerprint, and derives it from 0.1 plaintext credentials without returning them", async () => {
+    const olds = await created(landing("old-secret"));
+    const row = externalRow({ name: "landing", url: "s3://bucket/in/" });
+    const h = stageHandlers(new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [row]).factory());
+    const r = await h.read("landing", olds);
+    expect(r.props?.credentialsFingerprint).toBe(olds.credentialsFingerprint);
+    expect(r.inputs).not.toHaveProperty("credentialsFingerprint");
+
+    const legacy: Props = { ...olds, credentials: { accessKeyId: "AKIA", secretAccessKey: "old-secret" } };
+    delete legacy.credentialsFingerprint;
+    const fromLegacy = await h.read("landing", legacy);
+    expect(fromLegacy.props?.credentialsFingerprint).toBe(olds.credentialsFingerprint);
+    expect(JSON.stringify(fromLegacy)).not.toContain("old-secret");
+  });
+});
+
+describe("stage copies recorded by package 0.1 (16-hex fingerprints)", () => {
+  const legacyState = async (extra: Props = {}): Promise<Props> => {
+    const outs = await created(s3Stage({ onConnectionChange: "recreate", ...extra }));
+    return {
+      ...outs,
+      connectionFingerprint: FP_LEGACY,
+      capturedConnection: { ...(outs.capturedConnection as object), fingerprint: FP_LEGACY },
+      stateVersion: 1,
+    };
+  };
+
+  it("are not compared with the new fingerprint format: no re-capture on the format change alone", async () => {
+    await expect(
+      stageHandlers(noSession()).diff(
+        "my_s3_stage",
+        await legacyState(),
+        settled(s3Stage({ onConnectionChange: "recreate" })),
+      ),
+    ).resolves.toEqual({ changes: false });
+  });
+
+  it("still count a connection rename as a change (policy recreate)", async () => {
+    await expect(
+      stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+        "my_s3_stage",
+        await legacyState(),
+        settled(s3Stage({ onConnectionChange: "recreate", connectionName: "toronto_v2" })),
+      ),
+    ).resolves.toEqual({ changes: true });
+  });
+});
+
+describe("stage read by id with empty props (import, or a create still pending)", () => {
+  it("reads an external stage as the server has it", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", {});
+    expect(r.id).toBe("my_s3_stage");
+    expect(r.props).toMatchObject({
+      name: "my_s3_stage",
+      url: "s3://databend-toronto/",
+      stageType: "External",
+    });
+    expect(r.props).not.toHaveProperty("capturedConnection");
+    expect(r.props).not.toHaveProperty("credentialsFingerprint");
+    expect(r.inputs).toMatchObject({ name: "my_s3_stage", url: "s3://databend-toronto/" });
+  });
+
+  it("reads an internal stage as the server has it", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [internalRow({ comment: "landing" })]);
+    const r = await stageHandlers(db.factory()).read("raw", {});
+    expect(r.props).toMatchObject({ name: "raw", stageType: "Internal", comment: "landing" });
+    expect(r.props).not.toHaveProperty("url");
+  });
+
+  it("returns a blank id when the stage does not exist", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, []);
+    await expect(stageHandlers(db.factory()).read("raw", {})).resolves.toEqual({ id: "" });
+  });
+});
+
+describe("stage delete of a name this deployment holds", () => {
+  it("sends nothing and says so, when the replacement was created first", async () => {
+    const state = await created(s3Stage());
+    await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(s3Stage({ adopt: true }));
+    await stageHandlers(noSession()).delete("my_s3_stage", state);
+    expect(deployment.notices).toEqual([
+      { severity: "info", message: expect.stringContaining("stage 'my_s3_stage' was not dropped") },
+    ]);
+  });
+
+  it("sends nothing for an internal stage either, not even LIST", async () => {
+    const state = await created(internalStage());
+    await stageHandlers(noSession()).diff("raw", state, settled(internalStage()));
+    await expect(stageHandlers(noSession()).delete("raw", state)).resolves.toBeUndefined();
+  });
+
+  it("drops the old name after a rename, which only claims the new one", async () => {
+    const olds = await created(s3Stage());
+    const db = new FakeSession(NEW_SERVER);
+    const h = stageHandlers(db.factory());
+    const news = settled(s3Stage({ name: "other_stage" }));
+    await h.diff("my_s3_stage", olds, news);
+    await h.create(news);
+    await h.delete("my_s3_stage", olds);
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE STAGE other_stage /),
+      "DROP STAGE IF EXISTS my_s3_stage",
+    ]);
+  });
+});
+
+describe("staleCopyWarning", () => {
+  const captured = {
+    name: "toronto",
+    storageType: "s3",
+    fingerprint: FP_OLD,
+    capturedAt: "2026-01-20T10:00:00.000Z",
+  };
+  const base = {
+    stageName: "my_s3_stage",
+    captured,
+    connectionName: "toronto",
+    connectionFingerprint: FP_OLD,
+    onConnectionChange: "keep",
+  };
+
+  it("warns when the connection changed since the copy, naming both ways to re-capture", () => {
+    const w = staleCopyWarning({ ...base, connectionFingerprint: FP_NEW });
+    expect(w).toContain(
+      "stage 'my_s3_stage' holds a copy of connection 'toronto' taken at 2026-01-20T10:00:00.000Z, and connection 'toronto' has changed since",
+    );
+    expect(w).toContain("`DATABEND_RECAPTURE=my_s3_stage pulumi up`");
+    expect(w).toContain('onConnectionChange: "recreate"');
+    expect(w).not.toContain("--replace");
+  });
+
+  it("warns when the stage now refers to another connection", () => {
+    expect(staleCopyWarning({ ...base, connectionName: "toronto_v2" })).toContain(
+      "the stage now refers to connection 'toronto_v2'",
+    );
+  });
+
+  it.each<[string, Partial<typeof base> & { captured?: undefined | typeof captured }]>([
+    ["the copy is current", {}],
+    ["the policy is recreate", { connectionFingerprint: FP_NEW, onConnectionChange: "recreate" }],
+    ["there is no copy", { captured: undefined, connectionFingerprint: FP_NEW }],
+    ["the stage has no connection", { connectionName: undefined }],
+    ["the connection's fingerprint is not known", { connectionFingerprint: undefined }],
+    [
+      "the copy has a 0.1 fingerprint",
+      { captured: { ...captured, fingerprint: FP_LEGACY }, connectionFingerprint: FP_NEW },
+    ],
+  ])("is undefined when %s", (_what, over) => {
+    expect(staleCopyWarning({ ...base, ...over })).toBeUndefined();
   });
 });
 

@@ -136,35 +136,49 @@ describe("Connection", () => {
     expect(inputs.__provider).not.toContain(KEY_ID);
   });
 
-  it("registers and outputs the fingerprint of the storage type and parameters, not as a secret", async () => {
+  it("registers and outputs the fingerprint of the storage type, parameters and name, not as a secret", async () => {
     const c = new Connection("conn_fp", {
       storageType: "s3",
       accessKeyId: KEY_ID,
       secretAccessKey: pulumi.secret(SECRET),
     });
-    const expected = connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET });
+    const expected = connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, "conn_fp");
+    expect(expected).toMatch(/^v2:[0-9a-f]{24}$/);
     expect(plainValue((await registeredInputs(c)).fingerprint)).toBe(expected);
     expect(isSecretValue((await registeredInputs(c)).fingerprint)).toBe(false);
     expect(await valueOf(c.fingerprint)).toBe(expected);
     expect(await pulumi.isSecret(c.fingerprint)).toBe(false);
   });
 
-  it("changes the fingerprint with a parameter but not with the name", async () => {
-    const a = new Connection("fp_a", { storageType: "s3", accessKeyId: KEY_ID, secretAccessKey: SECRET });
-    const b = new Connection("fp_b", {
-      name: "other",
+  it("changes the fingerprint with a parameter and with the Databend name, not with the resource name", async () => {
+    const args = { storageType: "s3", accessKeyId: KEY_ID, secretAccessKey: SECRET } as const;
+    const a = new Connection("fp_a", { ...args, name: "shared_name" });
+    const b = new Connection("fp_b", { ...args, name: "shared_name" });
+    const c = new Connection("fp_c", { ...args, name: "shared_name", secretAccessKey: "rotated" });
+    const d = new Connection("fp_d", { ...args, name: "other_name" });
+    const [fa, fb, fc, fd] = await Promise.all([
+      valueOf(a.fingerprint),
+      valueOf(b.fingerprint),
+      valueOf(c.fingerprint),
+      valueOf(d.fingerprint),
+    ]);
+    expect(fb).toBe(fa);
+    expect(fc).not.toBe(fa);
+    expect(fd).not.toBe(fa);
+    expect(fa).toBe(
+      connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, "shared_name"),
+    );
+  });
+
+  it("salts the fingerprint with the resource name when no name is given", async () => {
+    const c = new Connection("fp_default", {
       storageType: "s3",
       accessKeyId: KEY_ID,
       secretAccessKey: SECRET,
     });
-    const c = new Connection("fp_c", { storageType: "s3", accessKeyId: KEY_ID, secretAccessKey: "rotated" });
-    const [fa, fb, fc] = await Promise.all([
-      valueOf(a.fingerprint),
-      valueOf(b.fingerprint),
-      valueOf(c.fingerprint),
-    ]);
-    expect(fb).toBe(fa);
-    expect(fc).not.toBe(fa);
+    expect(await valueOf(c.fingerprint)).toBe(
+      connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, "fp_default"),
+    );
   });
 
   it("passes an unknown key through so that check names it", async () => {

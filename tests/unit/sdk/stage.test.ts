@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { staleCopyWarning } from "../../../provider/resources/stage";
 import { connectionFingerprint } from "../../../provider/storage/fingerprint";
 import { Connection } from "../../../sdk/connection";
 import { Stage } from "../../../sdk/stage";
@@ -12,25 +13,51 @@ import {
 
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI-stage-secret";
-const FP = connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET });
+const FP = connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, "toronto");
 
 let registered: Map<string, RegisteredResource>;
 
-/** Stages named `stale_*` report a copy of an older connection, as a stage created before a change would. */
+/**
+ * Stages named `stale_*` report a copy of an older connection, as a stage created before a change would;
+ * stages named `legacy_*` report a copy recorded by package 0.1 (a 16-hex fingerprint).
+ */
 beforeAll(async () => {
   registered = await installMocks((r) => {
     if (!r.type.endsWith(":Stage") || typeof r.inputs.connectionName !== "string") return {};
-    const stale = r.name.startsWith("stale_");
+    const fingerprint = r.name.startsWith("stale_")
+      ? "v2:000000000000000000000000"
+      : r.name.startsWith("legacy_")
+        ? "0000000000000000"
+        : plainValue(r.inputs.connectionFingerprint);
     return {
       capturedConnection: {
         name: r.inputs.connectionName,
         storageType: r.inputs.connectionStorageType,
-        fingerprint: stale ? "0000000000000000" : plainValue(r.inputs.connectionFingerprint),
+        fingerprint,
         capturedAt: "2026-01-20T10:00:00.000Z",
       },
     };
   });
 });
+
+/** The fingerprint of the seed keys under Databend name `name`. */
+function fpOf(name: string): string {
+  return connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, name);
+}
+
+/** Builds a stage with `make` and waits for it: its connection drift and the warnings logged meanwhile. */
+async function construct(make: () => Stage): Promise<{ drift: boolean; warnings: string[] }> {
+  const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+  try {
+    const stage = make();
+    const drift = await valueOf(stage.connectionDrift);
+    await valueOf(stage.urn);
+    await new Promise((r) => setImmediate(r));
+    return { drift, warnings: warn.mock.calls.map((c) => String(c[0])) };
+  } finally {
+    warn.mockRestore();
+  }
+}
 
 function toronto(name = "toronto"): Connection {
   return new Connection(name, { storageType: "s3", accessKeyId: KEY_ID, secretAccessKey: SECRET });
@@ -104,21 +131,49 @@ describe("Stage", () => {
   });
 
   it("reports drift and warns, naming the way to re-capture, when the copy is older than the connection", async () => {
-    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-    try {
-      const s = new Stage("stale_stage", {
-        url: "s3://databend-toronto/",
-        connection: toronto("toronto_stale"),
-      });
-      expect(await valueOf(s.connectionDrift)).toBe(true);
-      await valueOf(s.urn);
-      await new Promise((r) => setImmediate(r));
-      const messages = warn.mock.calls.map((c) => String(c[0]));
-      expect(messages).toEqual([expect.stringContaining("holds a copy of connection 'toronto_stale'")]);
-      expect(messages[0]).toContain("pulumi up --replace");
-      expect(messages[0]).toContain('onConnectionChange: "recreate"');
-    } finally {
-      warn.mockRestore();
-    }
+    const { drift, warnings } = await construct(
+      () => new Stage("stale_stage", { url: "s3://databend-toronto/", connection: toronto("toronto_stale") }),
+    );
+    expect(drift).toBe(true);
+    expect(warnings).toEqual([
+      staleCopyWarning({
+        stageName: "stale_stage",
+        captured: {
+          name: "toronto_stale",
+          storageType: "s3",
+          fingerprint: "v2:000000000000000000000000",
+          capturedAt: "2026-01-20T10:00:00.000Z",
+        },
+        connectionName: "toronto_stale",
+        connectionFingerprint: fpOf("toronto_stale"),
+        onConnectionChange: undefined,
+      }),
+    ]);
+    expect(warnings[0]).toContain("holds a copy of connection 'toronto_stale'");
+    expect(warnings[0]).toContain("`DATABEND_RECAPTURE=stale_stage pulumi up`");
+    expect(warnings[0]).toContain('onConnectionChange: "recreate"');
+    expect(warnings[0]).not.toContain("--replace");
+  });
+
+  it("reports drift but does not warn when the policy is recreate (the next up re-captures)", async () => {
+    const { drift, warnings } = await construct(
+      () =>
+        new Stage("stale_recreate", {
+          url: "s3://databend-toronto/",
+          connection: toronto("toronto_recreate"),
+          onConnectionChange: "recreate",
+        }),
+    );
+    expect(drift).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it("neither reports drift nor warns for a copy recorded by package 0.1, whose fingerprint cannot be compared", async () => {
+    const { drift, warnings } = await construct(
+      () =>
+        new Stage("legacy_stage", { url: "s3://databend-toronto/", connection: toronto("toronto_legacy") }),
+    );
+    expect(drift).toBe(false);
+    expect(warnings).toEqual([]);
   });
 });

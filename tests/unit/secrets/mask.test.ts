@@ -36,6 +36,24 @@ describe("maskSecrets", () => {
     expect(maskSecrets(sql, [secret])).toBe("SECRET_ACCESS_KEY = '***'");
   });
 
+  it("masks every line of a multi-line secret on its own, as a caret diagram may show one line", () => {
+    const pem = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
+    const text = "error: near line 2\n  --> BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n      ^^^";
+    expect(maskSecrets(text, [pem])).toBe("error: near line 2\n  --> ***\n      ^^^");
+  });
+
+  it("masks a multi-line secret whole, and with Windows line breaks", () => {
+    const secret = "first-line-of-key\r\nsecond-line-of-key";
+    expect(maskSecrets(`key=${secret};`, [secret])).toBe("key=***;");
+    expect(maskSecrets("only second-line-of-key here", [secret])).toBe("only *** here");
+  });
+
+  it("masks the JSON-escaped form of a secret", () => {
+    const secret = 'line1\nline2"quoted"\\end';
+    const json = JSON.stringify({ credential: secret });
+    expect(maskSecrets(json, [secret])).toBe('{"credential":"***"}');
+  });
+
   it("masks the URL-encoded form of a secret", () => {
     expect(maskSecrets("http://root:p%40ss%2Fw0rd@host/", ["p@ss/w0rd"])).toBe("http://root:***@host/");
   });

@@ -6,6 +6,7 @@ import {
   optionKey,
   options,
 } from "../../../provider/sql/quote";
+import { RESERVED_WORDS, isReservedWord } from "../../../provider/sql/reservedWords";
 import { TRICKY_STRINGS, decodeLiteral } from "../../helpers/sqlText";
 
 describe("literal", () => {
@@ -72,6 +73,24 @@ describe("ident and isPlainIdentifier", () => {
     expect(() => ident(name)).toThrow(TypeError);
   });
 
+  it.each(RESERVED_WORDS.map((w) => [w]))("rejects the reserved word %s", (word) => {
+    expect(isPlainIdentifier(word)).toBe(false);
+    expect(() => ident(word)).toThrow(TypeError);
+  });
+
+  it.each(["user", "table", "database", "stages", "my_stage", "select_1", "_select", "connection_v2"])(
+    "accepts %j, which is not a reserved word (though it may contain one)",
+    (name) => {
+      expect(ident(name)).toBe(name);
+    },
+  );
+
+  it("says in the rule that reserved words are refused", () => {
+    expect(IDENTIFIER_RULE).toContain(
+      "not a word Databend reserves (such as select, from, stage, connection)",
+    );
+  });
+
   it("names the rule when it rejects a name", () => {
     expect(() => ident("Bad-Name")).toThrow(`invalid identifier "Bad-Name": must be ${IDENTIFIER_RULE}`);
   });
@@ -79,6 +98,21 @@ describe("ident and isPlainIdentifier", () => {
   it("treats values that are not strings as not identifiers", () => {
     expect(isPlainIdentifier(undefined)).toBe(false);
     expect(isPlainIdentifier(12)).toBe(false);
+  });
+});
+
+describe("isReservedWord", () => {
+  it.each(["select", "SELECT", "Stage", "connection", "from"])("is true for %j", (w) => {
+    expect(isReservedWord(w)).toBe(true);
+  });
+
+  it.each(["user", "table", "database", "toronto", ""])("is false for %j", (w) => {
+    expect(isReservedWord(w)).toBe(false);
+  });
+
+  it("lists lower-case words only, each once", () => {
+    expect(RESERVED_WORDS.every((w) => /^[a-z_]+$/.test(w))).toBe(true);
+    expect(new Set(RESERVED_WORDS).size).toBe(RESERVED_WORDS.length);
   });
 });
 

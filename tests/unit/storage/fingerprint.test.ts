@@ -1,4 +1,9 @@
-import { connectionFingerprint } from "../../../provider/storage/fingerprint";
+import {
+  FINGERPRINT_PREFIX,
+  connectionFingerprint,
+  isLegacyFingerprint,
+  legacyConnectionFingerprint,
+} from "../../../provider/storage/fingerprint";
 import type { StorageParams } from "../../../provider/storage/storageSpecs";
 
 const keys: StorageParams = {
@@ -7,18 +12,26 @@ const keys: StorageParams = {
   region: "us-east-2",
 };
 
+const NAME = "toronto_conn";
+
+/** The fingerprint of `params` under the default name (the salt), for brevity. */
+function fp(params: StorageParams, name = NAME): string {
+  return connectionFingerprint("s3", params, name);
+}
+
 describe("connectionFingerprint", () => {
-  it("is 16 lowercase hex characters", () => {
-    expect(connectionFingerprint("s3", keys)).toMatch(/^[0-9a-f]{16}$/);
+  it("is 'v2:' followed by 24 lowercase hex characters", () => {
+    expect(FINGERPRINT_PREFIX).toBe("v2:");
+    expect(fp(keys)).toMatch(/^v2:[0-9a-f]{24}$/);
   });
 
-  it("is stable for the same type and parameters", () => {
-    expect(connectionFingerprint("s3", keys)).toBe(connectionFingerprint("s3", { ...keys }));
+  it("is stable for the same type, parameters and name", () => {
+    expect(fp(keys)).toBe(fp({ ...keys }));
   });
 
   it("does not depend on the order of the keys", () => {
     const reversed: StorageParams = Object.fromEntries(Object.entries(keys).reverse());
-    expect(connectionFingerprint("s3", reversed)).toBe(connectionFingerprint("s3", keys));
+    expect(fp(reversed)).toBe(fp(keys));
   });
 
   it.each<[string, StorageParams]>([
@@ -31,33 +44,103 @@ describe("connectionFingerprint", () => {
     ],
     ["a boolean", { ...keys, enableVirtualHostStyle: true }],
   ])("changes when %s changes", (_what, params) => {
-    expect(connectionFingerprint("s3", params)).not.toBe(connectionFingerprint("s3", keys));
+    expect(fp(params)).not.toBe(fp(keys));
   });
 
   it("changes when a boolean flips", () => {
-    expect(connectionFingerprint("s3", { enableVirtualHostStyle: true })).not.toBe(
-      connectionFingerprint("s3", { enableVirtualHostStyle: false }),
-    );
+    expect(fp({ enableVirtualHostStyle: true })).not.toBe(fp({ enableVirtualHostStyle: false }));
   });
 
-  it("changes with the storage type, even for the same parameters", () => {
+  it("changes with the storage type, even for the same parameters and name", () => {
     const p: StorageParams = { endpointUrl: "https://e", accessKeyId: "a", secretAccessKey: "s" };
-    expect(connectionFingerprint("obs", p)).not.toBe(connectionFingerprint("s3", p));
+    expect(connectionFingerprint("obs", p, NAME)).not.toBe(connectionFingerprint("s3", p, NAME));
   });
 
-  it("ignores keys that are not parameters of the type, such as the name", () => {
-    const withName = { ...keys, name: "toronto", adopt: "true", accountKey: "k" } as StorageParams;
-    expect(connectionFingerprint("s3", withName)).toBe(connectionFingerprint("s3", keys));
+  it("changes with the Databend name (the salt), so equal secrets of two connections do not look equal", () => {
+    expect(fp(keys, "montreal_conn")).not.toBe(fp(keys, NAME));
+  });
+
+  it("ignores keys that are not parameters of the type", () => {
+    const extra = { ...keys, name: "toronto", adopt: "true", accountKey: "k" } as StorageParams;
+    expect(fp(extra)).toBe(fp(keys));
   });
 
   it("does not contain a parameter value", () => {
-    const fp = connectionFingerprint("gcs", { credential: "0123456789abcdef" });
-    expect(fp).not.toContain("0123456789abcdef");
+    const v = "0123456789abcdef";
+    expect(connectionFingerprint("gcs", { credential: v }, NAME)).not.toContain(v);
   });
 
   it("tells apart values that only a naive join would confuse", () => {
-    expect(connectionFingerprint("s3", { accessKeyId: "a", secretAccessKey: "b,c" })).not.toBe(
-      connectionFingerprint("s3", { accessKeyId: "a,b", secretAccessKey: "c" }),
+    expect(fp({ accessKeyId: "a", secretAccessKey: "b,c" })).not.toBe(
+      fp({ accessKeyId: "a,b", secretAccessKey: "c" }),
     );
+  });
+
+  it("is memoised: the same input is derived with scrypt once per process", () => {
+    const crypto = jest.requireActual<typeof import("crypto")>("crypto");
+    const scrypt = jest.spyOn(crypto, "scryptSync");
+    try {
+      const params = { ...keys, secretAccessKey: `memo-${process.pid}-${Date.now()}` };
+      const first = fp(params);
+      const second = fp({ ...params });
+      expect(second).toBe(first);
+      expect(scrypt).toHaveBeenCalledTimes(1);
+      // Memory-hard and salted with the storage type and the Databend name; 12 bytes = 24 hex.
+      expect(scrypt).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.stringMatching(/s3\/toronto_conn$/),
+        12,
+        expect.objectContaining({ N: 8192, r: 8, p: 1 }),
+      );
+      fp(params, "another_name");
+      expect(scrypt).toHaveBeenCalledTimes(2);
+    } finally {
+      scrypt.mockRestore();
+    }
+  });
+});
+
+describe("legacyConnectionFingerprint (package 0.1 state)", () => {
+  it("is 16 lowercase hex characters, recognised by isLegacyFingerprint", () => {
+    const legacy = legacyConnectionFingerprint("s3", keys);
+    expect(legacy).toMatch(/^[0-9a-f]{16}$/);
+    expect(isLegacyFingerprint(legacy)).toBe(true);
+  });
+
+  it("keeps the 0.1 value, so state written by 0.1 can still be compared", () => {
+    // sha256("pulumi-databend/connection/v1\n" + canonical JSON), first 16 hex: the 0.1 format.
+    const { createHash } = jest.requireActual<typeof import("crypto")>("crypto");
+    const canonical = JSON.stringify([
+      "s3",
+      [
+        ["accessKeyId", "AKIAEXAMPLE"],
+        ["region", "us-east-2"],
+        ["secretAccessKey", "wJalrXUtnFEMI"],
+      ],
+    ]);
+    const expected = createHash("sha256")
+      .update("pulumi-databend/connection/v1\n")
+      .update(canonical)
+      .digest("hex")
+      .slice(0, 16);
+    expect(legacyConnectionFingerprint("s3", keys)).toBe(expected);
+  });
+
+  it("does not depend on a name and changes with the parameters", () => {
+    expect(legacyConnectionFingerprint("s3", { ...keys })).toBe(legacyConnectionFingerprint("s3", keys));
+    expect(legacyConnectionFingerprint("s3", { ...keys, region: "eu-west-1" })).not.toBe(
+      legacyConnectionFingerprint("s3", keys),
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ["a v2 fingerprint", "v2:0123456789abcdef01234567"],
+    ["15 hex characters", "0123456789abcde"],
+    ["upper-case hex", "0123456789ABCDEF"],
+    ["the drift marker", "drifted"],
+    ["an empty string", ""],
+    ["undefined", undefined],
+  ])("isLegacyFingerprint is false for %s", (_what, value) => {
+    expect(isLegacyFingerprint(value)).toBe(false);
   });
 });

@@ -46,6 +46,32 @@ describe("parseStageUrl", () => {
   ])("rejects %j saying what is allowed", (url, reason) => {
     expect(parseStageUrl(url)).toEqual({ reason });
   });
+
+  const WHITESPACE =
+    "must not contain spaces, line breaks or control characters (Databend strips them, and every refresh would report drift)";
+  it.each([
+    ["a space in the path", "s3://bucket/my data/"],
+    ["a trailing newline", "s3://bucket/data/\n"],
+    ["a leading space", " s3://bucket/data/"],
+    ["a tab in the bucket", "s3://buck\tet/"],
+    ["a NUL", "s3://bucket/\u0000/"],
+    ["a DEL", "s3://bucket/\u007f/"],
+  ])("rejects a URL with %s", (_what, url) => {
+    expect(parseStageUrl(url)).toEqual({ reason: WHITESPACE });
+  });
+
+  const EMPTY_SEGMENT =
+    "must not contain an empty path segment ('//'): Databend collapses it, and every refresh would report drift";
+  it.each(["s3://bucket//", "s3://bucket/a//b/", "s3://bucket/a/b//"])(
+    "rejects %j, whose path has '//'",
+    (url) => {
+      expect(parseStageUrl(url)).toEqual({ reason: EMPTY_SEGMENT });
+    },
+  );
+
+  it("still parses fs:/// URLs, whose '//' precedes the path", () => {
+    expect(isUrlProblem(parseStageUrl("fs:///var/data/"))).toBe(false);
+  });
 });
 
 describe("isUrlProblem", () => {

@@ -1,4 +1,5 @@
 import type { CheckFailure } from "../../../provider/errors/ValidationError";
+import { STORAGE_SPECS, STORAGE_TYPES } from "../../../provider/storage/storageSpecs";
 import { validateConnectionInputs } from "../../../provider/validation/connectionSchema";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 
@@ -7,6 +8,17 @@ type Inputs = Record<string, unknown>;
 const S3_ALLOWED =
   "allowed: endpointUrl, region, accessKeyId, secretAccessKey, sessionToken, roleArn, externalId, enableVirtualHostStyle, masterKey";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/databend-access";
+const IDENTIFIER_RULE =
+  "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit, and not a " +
+  "word Databend reserves (such as select, from, stage, connection)";
+
+/** The reason given for a rejected name, with the suggestion made from it. */
+function nameReason(suggestion: string): string {
+  return (
+    `${IDENTIFIER_RULE}. The Databend name defaults to the resource name when \`name\` is not given; ` +
+    `pass a valid one, for example name: "${suggestion}"`
+  );
+}
 
 function s3(extra: Inputs = {}): Inputs {
   return { name: "toronto", storageType: "s3", ...extra };
@@ -44,7 +56,19 @@ describe("validateConnectionInputs accepts", () => {
     ["hf", { name: "h", storageType: "hf", repoType: "model", revision: "main", token: "t" }],
     ["webhdfs", { name: "w", storageType: "webhdfs", https: true, disableListBatch: false, userName: "u" }],
     ["fs", { name: "f", storageType: "fs" }],
-    ["a fingerprint from an earlier check", s3({ fingerprint: "0123456789abcdef" })],
+    ["a 0.1 fingerprint from an earlier check", s3({ fingerprint: "0123456789abcdef" })],
+    ["a fingerprint from an earlier check", s3({ fingerprint: "v2:0123456789abcdef01234567" })],
+    ["a name that merely contains a reserved word", s3({ name: "select_stage_connection" })],
+    ["a name Databend does not reserve (user)", s3({ name: "user" })],
+    [
+      "a secret with multi-byte characters away from its ends",
+      s3({ accessKeyId: "AKIA", secretAccessKey: "ab\u00e9\u00e9\u20acxyz" }),
+    ],
+    [
+      "a secret that starts and ends with whole multi-byte characters",
+      s3({ accessKeyId: "AKIA", secretAccessKey: "\u00e9a-b-c-xyz" }),
+    ],
+    ["a plain value with multi-byte characters at its ends", s3({ region: "\u00e9u-west-1\u00e9" })],
   ])("%s", (_what, inputs) => {
     expect(validateConnectionInputs(inputs)).toEqual([]);
   });
@@ -55,15 +79,15 @@ describe("validateConnectionInputs rejects", () => {
     [
       "an unknown key",
       s3({ bucket: "b" }),
-      [{ property: "bucket", reason: `is not a parameter of storage type 's3'; ${S3_ALLOWED}` }],
+      [{ property: "", reason: `bucket is not a parameter of storage type 's3'; ${S3_ALLOWED}` }],
     ],
     [
       "a key of another storage type, naming its owner",
       s3({ accountKey: "k" }),
       [
         {
-          property: "accountKey",
-          reason: `is not a parameter of storage type 's3' (it belongs to 'azblob'); ${S3_ALLOWED}`,
+          property: "",
+          reason: `accountKey is not a parameter of storage type 's3' (it belongs to 'azblob'); ${S3_ALLOWED}`,
         },
       ],
     ],
@@ -98,7 +122,7 @@ describe("validateConnectionInputs rejects", () => {
     [
       "an accessKeyId without a secretAccessKey",
       s3({ accessKeyId: "AKIA" }),
-      [{ property: "secretAccessKey", reason: "is required when accessKeyId is given" }],
+      [{ property: "", reason: "secretAccessKey is required when accessKeyId is given" }],
     ],
     [
       "a secretAccessKey without an accessKeyId",
@@ -147,20 +171,93 @@ describe("validateConnectionInputs rejects", () => {
   });
 
   it.each([
-    ["upper case", "Toronto"],
-    ["a dash", "my-conn"],
-    ["a leading digit", "1conn"],
-    ["an injection attempt", "c; DROP CONNECTION x"],
-    ["the empty string", ""],
-  ])("a name with %s", (_what, name) => {
+    ["upper case", "Toronto", "toronto"],
+    ["a dash (a Pulumi-style resource name)", "toronto-conn", "toronto_conn"],
+    ["a leading digit", "1conn", "_1conn"],
+    ["an injection attempt", "c; DROP CONNECTION x", "c__drop_connection_x"],
+    ["the empty string", "", "_"],
+  ])("a name with %s, suggesting a valid one", (_what, name, suggestion) => {
     expect(validateConnectionInputs(s3({ name }))).toEqual([
-      {
-        property: "name",
-        reason:
-          "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit",
-      },
+      { property: "name", reason: nameReason(suggestion) },
     ]);
   });
+
+  it.each(["select", "stage", "connection", "from", "SELECT", "where", "union"])(
+    "the reserved word %s as a name",
+    (name) => {
+      expect(validateConnectionInputs(s3({ name }))).toEqual([
+        { property: "name", reason: expect.stringContaining(IDENTIFIER_RULE) },
+      ]);
+    },
+  );
+
+  const WHITESPACE = "must not start or end with whitespace or a line break";
+  it.each<[string, Inputs, CheckFailure]>([
+    [
+      "a trailing newline in a secret, on the resource",
+      s3({ accessKeyId: "AKIA", secretAccessKey: "s3cr3t-value\n" }),
+      {
+        property: "",
+        reason: expect.stringMatching(new RegExp(`^secretAccessKey ${WHITESPACE}`)) as unknown as string,
+      },
+    ],
+    [
+      "a leading space in a plain value, on the property",
+      s3({ region: " us-east-2" }),
+      {
+        property: "region",
+        reason: expect.stringMatching(new RegExp(`^${WHITESPACE}`)) as unknown as string,
+      },
+    ],
+    [
+      "a trailing tab in a key ID, on the property",
+      s3({ accessKeyId: "AKIA\t", secretAccessKey: "s3cr3t" }),
+      {
+        property: "accessKeyId",
+        reason: expect.stringMatching(new RegExp(`^${WHITESPACE}`)) as unknown as string,
+      },
+    ],
+  ])("%s", (_what, inputs, expected) => {
+    expect(validateConnectionInputs(inputs)).toEqual([expected]);
+  });
+
+  it.each<[string, string]>([
+    ["its first 2 bytes", "a\u00e9bcdefgh"],
+    ["its last 3 bytes (a character straddling them)", "abcdefgh\u00e9z"],
+    ["its last 2 bytes (a 3-byte character at the end)", "abcdefgh\u20ac"],
+    ["its last 2 bytes (a 4-byte character at the end)", "abcdefgh\u{1f511}"],
+  ])("a secret whose multi-byte character is cut by %s", (_what, secretAccessKey) => {
+    const failures = validateConnectionInputs(s3({ accessKeyId: "AKIA", secretAccessKey }));
+    expect(failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(
+          /^secretAccessKey must not have a multi-byte \(non-ASCII\) character among its first 2 or last 3 bytes/,
+        ),
+      },
+    ]);
+    expect(failures[0]?.reason).not.toContain(secretAccessKey);
+  });
+
+  it.each(
+    STORAGE_TYPES.flatMap((t) =>
+      Object.entries(STORAGE_SPECS[t].params)
+        .filter(([, p]) => p.secret && p.type === "string")
+        .map(([k]) => [t, k] as const),
+    ),
+  )(
+    "a bad %s secret %s on the resource, never on the property (Pulumi would print its value)",
+    (storageType, key) => {
+      const value = " leaked-secret-value ";
+      const failures = validateConnectionInputs({ name: "c", storageType, [key]: value });
+      const own = failures.filter((f) => f.reason.startsWith(`${key} `));
+      expect(own.length).toBeGreaterThan(0);
+      for (const f of failures) {
+        if (f.property === key) throw new Error(`failure on the secret property ${key}: ${f.reason}`);
+        expect(f.reason).not.toContain("leaked-secret-value");
+      }
+    },
+  );
 
   it.each([
     ["an IAM user ARN", "arn:aws:iam::123456789012:user/bob"],
@@ -189,10 +286,11 @@ describe("validateConnectionInputs rejects", () => {
 
   it("reports every failure at once", () => {
     const failures = validateConnectionInputs(s3({ name: "Bad", accountKey: "k", region: "", roleArn: "x" }));
-    expect(failures.map((f) => f.property).sort()).toEqual(["accountKey", "name", "region", "roleArn"]);
+    expect(failures.map((f) => f.property).sort()).toEqual(["", "name", "region", "roleArn"]);
+    expect(failures.find((f) => f.property === "")?.reason).toMatch(/^accountKey is not a parameter/);
   });
 
-  it("gives every failure a property and a reason", () => {
+  it("gives every failure a reason, naming the property in it when the failure is on the resource", () => {
     const inputs: Inputs[] = [
       s3({ name: "Bad", accountKey: "k", region: "", roleArn: "x", externalId: "e", accessKeyId: "a" }),
       { name: "c", storageType: "cos", secretId: 1, foo: "bar" },
@@ -200,8 +298,8 @@ describe("validateConnectionInputs rejects", () => {
     ];
     for (const i of inputs) {
       for (const f of validateConnectionInputs(i)) {
-        expect(f.property).not.toBe("");
         expect(f.reason).toMatch(/\S{3}/);
+        if (f.property === "") expect(f.reason).toMatch(/^[a-zA-Z]+ /);
       }
     }
   });

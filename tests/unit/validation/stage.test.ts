@@ -122,14 +122,20 @@ describe("validateStageInputs rejects", () => {
       [
         {
           property: "url",
-          reason: "has scheme 'gcs' but the connection's storage type is 's3'; use a s3:// URL",
+          reason:
+            "has scheme 'gcs' but the connection's storage type is 's3'; use a URL that starts with s3://",
         },
       ],
     ],
     [
       "a connection and credentials together",
       onConnection({ credentials: { accessKeyId: "a", secretAccessKey: "s" } }),
-      [{ property: "credentials", reason: "cannot be given together with connection; use one or the other" }],
+      [
+        {
+          property: "",
+          reason: "credentials cannot be given together with connection; use one or the other",
+        },
+      ],
     ],
     [
       "a connection without a URL",
@@ -156,36 +162,37 @@ describe("validateStageInputs rejects", () => {
       { name: "s", url: "azblob://c/p/", credentials: { endpointUrl: "https://e", secretAccessKey: "s" } },
       [
         {
-          property: "credentials.secretAccessKey",
+          property: "",
           reason:
-            "is not a parameter of storage type 'azblob' (it belongs to 's3', 'obs'); allowed: endpointUrl, accountName, accountKey",
+            "credentials.secretAccessKey is not a parameter of storage type 'azblob' (it belongs to 's3', 'obs'); allowed: endpointUrl, accountName, accountKey",
         },
       ],
     ],
     [
       "an access key without its secret in credentials",
       { name: "s", url: "s3://b/", credentials: { accessKeyId: "a" } },
-      [{ property: "credentials.secretAccessKey", reason: "is required when accessKeyId is given" }],
+      [{ property: "", reason: "credentials.secretAccessKey is required when accessKeyId is given" }],
     ],
     [
       "an empty credential",
       { name: "s", url: "gcs://b/", credentials: { credential: "" } },
-      [{ property: "credentials.credential", reason: "must not be empty" }],
+      [{ property: "", reason: "credentials.credential must not be empty" }],
     ],
     [
       "a credentials roleArn that is not an IAM role ARN",
       { name: "s", url: "s3://b/", credentials: { roleArn: "arn:aws:iam::123456789012:user/u" } },
       [
         {
-          property: "credentials.roleArn",
-          reason: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/databend-access",
+          property: "",
+          reason:
+            "credentials.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/databend-access",
         },
       ],
     ],
     [
       "an unknown input",
       { name: "s", copyOptions: { purge: true } },
-      [{ property: "copyOptions", reason: `is not a Stage input; allowed: ${STAGE_INPUTS}` }],
+      [{ property: "", reason: `copyOptions is not a Stage input; allowed: ${STAGE_INPUTS}` }],
     ],
     [
       "a bad name",
@@ -194,7 +201,9 @@ describe("validateStageInputs rejects", () => {
         {
           property: "name",
           reason:
-            "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit",
+            "must be a plain identifier: 1-255 lowercase letters, digits or underscores, not starting with a digit, " +
+            "and not a word Databend reserves (such as select, from, stage, connection). The Databend name defaults " +
+            'to the resource name when `name` is not given; pass a valid one, for example name: "my_stage"',
         },
       ],
     ],
@@ -213,8 +222,8 @@ describe("validateStageInputs rejects", () => {
       withFormat({ type: "PARQUET", skipHeader: 1 }),
       [
         {
-          property: "fileFormat.skipHeader",
-          reason: "is not an option of file format PARQUET; allowed: missingFieldAs",
+          property: "",
+          reason: "fileFormat.skipHeader is not an option of file format PARQUET; allowed: missingFieldAs",
         },
       ],
     ],
@@ -223,8 +232,8 @@ describe("validateStageInputs rejects", () => {
       withFormat({ type: "CSV", sizeLimit: 10 }),
       [
         {
-          property: "fileFormat.sizeLimit",
-          reason: `is not an option of file format CSV; allowed: ${CSV_OPTIONS}`,
+          property: "",
+          reason: `fileFormat.sizeLimit is not an option of file format CSV; allowed: ${CSV_OPTIONS}`,
         },
       ],
     ],
@@ -233,60 +242,61 @@ describe("validateStageInputs rejects", () => {
       withFormat({ type: "ORC", compression: "GZIP" }),
       [
         {
-          property: "fileFormat.compression",
-          reason: "is not an option of file format ORC; allowed: missingFieldAs",
+          property: "",
+          reason: "fileFormat.compression is not an option of file format ORC; allowed: missingFieldAs",
         },
       ],
     ],
     [
       "a compression outside the enum",
       withFormat({ type: "CSV", compression: "LZ4" }),
-      [{ property: "fileFormat.compression", reason: `must be one of ${COMPRESSIONS}` }],
+      [{ property: "", reason: `fileFormat.compression must be one of ${COMPRESSIONS}` }],
     ],
     [
       "a lower-case enum value",
       withFormat({ type: "NDJSON", missingFieldAs: "null" }),
-      [{ property: "fileFormat.missingFieldAs", reason: "must be one of ERROR, NULL, FIELD_DEFAULT" }],
+      [{ property: "", reason: "fileFormat.missingFieldAs must be one of ERROR, NULL, FIELD_DEFAULT" }],
     ],
     [
       "a string for a boolean option",
       withFormat({ type: "CSV", outputHeader: "true" }),
-      [{ property: "fileFormat.outputHeader", reason: "must be a boolean" }],
+      [{ property: "", reason: "fileFormat.outputHeader must be a boolean" }],
     ],
     [
       "a fractional skipHeader",
       withFormat({ type: "CSV", skipHeader: 1.5 }),
-      [{ property: "fileFormat.skipHeader", reason: "must be a integer" }],
+      [{ property: "", reason: "fileFormat.skipHeader must be a integer" }],
     ],
     [
       "an unknown file format type",
       withFormat({ type: "LANCE" }),
-      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
     ],
     [
       "a lower-case file format type",
       withFormat({ type: "csv" }),
-      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
     ],
     [
       "a file format without a type",
       withFormat({ skipHeader: 1 }),
-      [{ property: "fileFormat.type", reason: "must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
     ],
     [
       "formatName combined with options",
       withFormat({ formatName: "my_csv", skipHeader: 1 }),
       [
         {
-          property: "fileFormat.skipHeader",
-          reason: "cannot be combined with formatName (a named file format carries its own options)",
+          property: "",
+          reason:
+            "fileFormat.skipHeader cannot be combined with formatName (a named file format carries its own options)",
         },
       ],
     ],
     [
       "an empty formatName",
       withFormat({ formatName: "" }),
-      [{ property: "fileFormat.formatName", reason: "must not be empty" }],
+      [{ property: "", reason: "fileFormat.formatName must not be empty" }],
     ],
   ])("%s", (_what, inputs, expected) => {
     expect(validateStageInputs(inputs)).toEqual(expected);
@@ -295,8 +305,8 @@ describe("validateStageInputs rejects", () => {
   it("a negative skipHeader, saying what is allowed", () => {
     const failures = validateStageInputs(withFormat({ type: "CSV", skipHeader: -1 }));
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.property).toBe("fileFormat.skipHeader");
-    expect(failures[0]?.reason).toMatch(/>= 0/);
+    expect(failures[0]?.property).toBe("");
+    expect(failures[0]?.reason).toMatch(/^fileFormat\.skipHeader .*>= 0/);
   });
 
   it("reports every failure at once", () => {
@@ -308,15 +318,16 @@ describe("validateStageInputs rejects", () => {
       credentials: { credential: "x" },
       fileFormat: { type: "CSV", compression: "LZ4" },
     });
-    expect(failures.map((f) => f.property).sort()).toEqual([
-      "credentials",
-      "fileFormat.compression",
-      "name",
-      "url",
-    ]);
+    expect(failures.map((f) => f.property).sort()).toEqual(["", "", "name", "url"]);
+    expect(
+      failures
+        .filter((f) => f.property === "")
+        .map((f) => f.reason.split(" ")[0])
+        .sort(),
+    ).toEqual(["credentials", "fileFormat.compression"]);
   });
 
-  it("gives every failure a property and a reason", () => {
+  it("gives every failure a reason, naming the property in it when the failure is on the resource", () => {
     const inputs: Inputs[] = [
       { name: "Bad", url: "x", foo: 1, fileFormat: { type: "CSV", skipHeader: -3, compression: "no" } },
       onConnection({ url: "azblob://c/", credentials: { accountKey: "" } }),
@@ -326,8 +337,8 @@ describe("validateStageInputs rejects", () => {
       const failures = validateStageInputs(i);
       expect(failures.length).toBeGreaterThan(0);
       for (const f of failures) {
-        expect(f.property).not.toBe("");
         expect(f.reason).toMatch(/\S{3}/);
+        if (f.property === "") expect(f.reason).toMatch(/^[a-zA-Z.]+ /);
       }
     }
   });
@@ -342,7 +353,59 @@ describe("validateStageInputs rejects", () => {
         url: "azblob://c/p/",
         credentials: { accountName: "n", accountKey: "k" },
       }),
-    ).toEqual([{ property: "credentials.endpointUrl", reason: "is required for storage type 'azblob'" }]);
+    ).toEqual([{ property: "", reason: "credentials.endpointUrl is required for storage type 'azblob'" }]);
+  });
+});
+
+describe("validateStageInputs rejects (names, URLs and credential values)", () => {
+  it.each(["select", "stage", "connection", "from", "Stage"])("the reserved word %s as a name", (name) => {
+    expect(validateStageInputs({ name })).toEqual([
+      { property: "name", reason: expect.stringContaining("not a word Databend reserves") },
+    ]);
+  });
+
+  it("a name that only contains a reserved word is fine", () => {
+    expect(validateStageInputs({ name: "my_stage_from_s3" })).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a space",
+      "s3://databend-toronto/my data/",
+      /must not contain spaces, line breaks or control characters/,
+    ],
+    [
+      "a trailing newline",
+      "s3://databend-toronto/\n",
+      /must not contain spaces, line breaks or control characters/,
+    ],
+    ["an empty path segment", "s3://databend-toronto/a//b/", /must not contain an empty path segment/],
+  ])("a URL with %s, on the url property", (_what, url, reason) => {
+    expect(validateStageInputs(onConnection({ url }))).toEqual([
+      { property: "url", reason: expect.stringMatching(reason) },
+    ]);
+  });
+
+  it.each<[string, Inputs, RegExp]>([
+    [
+      "a secret with a trailing newline",
+      { accessKeyId: "AKIA", secretAccessKey: "s3cr3t-value\n" },
+      /^credentials\.secretAccessKey must not start or end with whitespace/,
+    ],
+    [
+      "a key ID with a leading space",
+      { accessKeyId: " AKIA", secretAccessKey: "s3cr3t-value" },
+      /^credentials\.accessKeyId must not start or end with whitespace/,
+    ],
+    [
+      "a secret that starts by cutting a multi-byte character",
+      { accessKeyId: "AKIA", secretAccessKey: "a\u00e9s3cr3t-value" },
+      /^credentials\.secretAccessKey must not have a multi-byte \(non-ASCII\) character among its first 2 or last 3 bytes/,
+    ],
+  ])("inline credentials with %s, on the resource and without the value", (_what, credentials, reason) => {
+    const failures = validateStageInputs({ name: "s", url: "s3://b/", credentials });
+    expect(failures).toEqual([{ property: "", reason: expect.stringMatching(reason) }]);
+    expect(failures[0]?.reason).not.toContain("s3cr3t-value");
   });
 });
 
@@ -388,7 +451,7 @@ describe("validateStageInputs with unknown values (preview)", () => {
         credentials: { accessKeyId: "a", secretAccessKey: "s" },
       }),
     ).toEqual([
-      { property: "credentials", reason: "cannot be given together with connection; use one or the other" },
+      { property: "", reason: "credentials cannot be given together with connection; use one or the other" },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // End-to-end test program. Config `resources` is a JSON array of
 //   { kind: "Trivial" | "Connection" | "Stage" | "StageAccessRole", name, args, opts? }
-// where any value may be {"$secret": "key"} (taken from the secret config object `secrets`) or
+// where any value may be {"$secret": "key"} (taken from the secret config object `secrets`), {"$plain":
+// "key"} (the same value, handed over as a plain, non-secret string), or
 // {"$ref": "name"} (another resource of this program; with "$out": "prop", that resource's output
 // `prop`). Every resource is exported by name.
 "use strict";
@@ -16,6 +17,8 @@ function resolve(v) {
   if (Array.isArray(v)) return v.map(resolve);
   if (v && typeof v === "object") {
     if (typeof v.$secret === "string") return secrets.apply((s) => s[v.$secret]);
+    // A value kept out of plaintext config but handed to the resource as a plain (non-secret) string.
+    if (typeof v.$plain === "string") return pulumi.unsecret(secrets.apply((s) => s[v.$plain]));
     if (typeof v.$ref === "string") {
       if (!built[v.$ref]) throw new Error(`unknown $ref ${v.$ref}`);
       return typeof v.$out === "string" ? built[v.$ref][v.$out] : built[v.$ref];

@@ -1,0 +1,109 @@
+import { printableFailures, suggestIdentifier } from "../../../provider/validation/failures";
+import { paramValueFailures, valueProblem } from "../../../provider/validation/paramValues";
+
+describe("valueProblem", () => {
+  it.each<[string, string, boolean]>([
+    ["an ASCII secret", "wJalrXUtnFEMI/K7MDENG", true],
+    ["a secret with multi-byte characters in the middle", "ab\u00e9\u20ac\u{1f511}xyz", true],
+    ["a secret starting with a whole 2-byte character", "\u00e9abcdef", true],
+    ["a secret ending with a whole 2-byte character (cut by neither mask)", "abcdef\u00e9", true],
+    ["a plain value with multi-byte characters at its ends", "\u00e9t\u00e9", false],
+    ["a short plain value", "a", false],
+  ])("accepts %s", (_what, value, secret) => {
+    expect(valueProblem(value, secret)).toBeUndefined();
+  });
+
+  it.each<[string, string]>([
+    ["a leading space", " value"],
+    ["a trailing newline", "value\n"],
+    ["a trailing CRLF", "value\r\n"],
+    ["a leading tab", "\tvalue"],
+    ["a non-breaking space at the end", "value\u00a0"],
+  ])("rejects %s, in a secret or a plain value", (_what, value) => {
+    for (const secret of [true, false]) {
+      expect(valueProblem(value, secret)).toMatch(/^must not start or end with whitespace or a line break/);
+    }
+  });
+
+  it.each<[string, string]>([
+    ["a 2-byte character across byte 2", "a\u00e9bcdef"],
+    ["a 3-byte character across byte 2", "\u20acbcdef"],
+    ["a 2-byte character across the last 3 bytes", "abcdef\u00e9z"],
+    ["a 3-byte character as the last 3 bytes (cut by the last-2 mask)", "abcdef\u20ac"],
+    ["a 4-byte character at the end", "abcdef\u{1f511}"],
+    ["two 2-byte characters at the end (the first cut by the last-3 mask)", "abcdef\u00e9\u00e9"],
+  ])("rejects a secret with %s", (_what, value) => {
+    expect(valueProblem(value, true)).toMatch(/first 2 or last 3 bytes/);
+    expect(valueProblem(value, false)).toBeUndefined();
+  });
+
+  it("never quotes the value", () => {
+    expect(valueProblem(" s3cret-value ", true)).not.toContain("s3cret-value");
+    expect(valueProblem("a\u00e9s3cret-value", true)).not.toContain("s3cret-value");
+  });
+});
+
+describe("paramValueFailures", () => {
+  it("names each bad parameter, with a prefix when given", () => {
+    expect(
+      paramValueFailures(
+        "s3",
+        { accessKeyId: "AKIA ", secretAccessKey: "ok-secret", region: "\nus" },
+        "credentials.",
+      ),
+    ).toEqual([
+      {
+        property: "credentials.region",
+        reason: expect.stringMatching(/^must not start or end with whitespace/),
+      },
+      {
+        property: "credentials.accessKeyId",
+        reason: expect.stringMatching(/^must not start or end with whitespace/),
+      },
+    ]);
+  });
+
+  it("ignores keys that are not parameters of the type, and values that are not strings", () => {
+    expect(paramValueFailures("s3", { bucket: " b ", enableVirtualHostStyle: true })).toEqual([]);
+  });
+});
+
+describe("printableFailures", () => {
+  const displayable = new Set(["name", "region"]);
+
+  it("keeps failures on displayable properties and on the resource as they are", () => {
+    const failures = [
+      { property: "name", reason: "must be a plain identifier" },
+      { property: "", reason: "no Databend DSN" },
+    ];
+    expect(printableFailures(failures, displayable)).toEqual(failures);
+  });
+
+  it.each([
+    ["a secret", "secretAccessKey"],
+    ["an unknown key", "secretAccesKey"],
+    ["a nested path", "credentials.secretAccessKey"],
+    ["a file format option", "fileFormat.type"],
+  ])("moves a failure on %s to the resource, naming the property in the reason", (_what, property) => {
+    expect(printableFailures([{ property, reason: "is wrong" }], displayable)).toEqual([
+      { property: "", reason: `${property} is wrong` },
+    ]);
+  });
+});
+
+describe("suggestIdentifier", () => {
+  it.each([
+    ["toronto-conn", "toronto_conn"],
+    ["Toronto", "toronto"],
+    ["1conn", "_1conn"],
+    ["my.stage", "my_stage"],
+    ["", "_"],
+    ["z\u00fcrich", "z_rich"],
+  ])("suggests a plain identifier for %j: %j", (name, suggestion) => {
+    expect(suggestIdentifier(name)).toBe(suggestion);
+  });
+
+  it("keeps the suggestion within 255 characters", () => {
+    expect(suggestIdentifier("a".repeat(300))).toHaveLength(255);
+  });
+});
