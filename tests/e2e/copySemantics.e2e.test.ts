@@ -5,13 +5,16 @@
  * After an intended change of the output, re-capture the snippets with
  *   UPDATE_DOCS=1 npx jest tests/e2e/copySemantics --selectProjects e2e
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { expectOk } from "../support/assertions";
 import { closeDatabend } from "../support/databend";
-import { ROOT, stackEnv } from "../support/stackEnv";
+import { promisify } from "util";
+import { ROOT, TOOLS_DIR, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 
+const run = promisify(execFile);
 const DOC = path.join(ROOT, "docs", "copy-semantics.md");
 
 /** Matches the ```text block between `<!-- preview:NAME -->` and `<!-- /preview:NAME -->`. */
@@ -47,7 +50,7 @@ function normalise(output: string, stack: string): string {
       .replace(/\n{3,}/g, "\n\n")
       .replace(/\(\d+(\.\d+)?m?s\)/g, "(0s)")
       .replace(/Duration: .*$/gm, "Duration: 1s")
-      .replace(/\b[0-9a-f]{16}\b/g, "<fingerprint>")
+      .replace(/\b(v\d+:)?[0-9a-f]{16,}\b/g, "<fingerprint>")
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
       .trim() + "\n"
   );
@@ -72,10 +75,22 @@ describe("docs/copy-semantics.md: the preview a user sees when a connection chan
     await closeDatabend();
   });
 
-  const preview = async (): Promise<string> => {
-    const r = await stack.cli(["preview", "--color", "never", "--suppress-progress"]);
-    return normalise(r.stdout + r.stderr, stack.name);
+  /** Runs `pulumi <args>` for the stack with extra environment variables; returns its output. */
+  const pulumi = async (args: string[], env: Record<string, string> = {}): Promise<string> => {
+    const r = await run(
+      path.join(TOOLS_DIR, "bin", "pulumi"),
+      [...args, "--stack", stack.name, "--non-interactive"],
+      {
+        cwd: stack.programDir,
+        env: { ...stack.cliEnv(), ...env },
+        maxBuffer: 16 << 20,
+      },
+    );
+    return r.stdout + r.stderr;
   };
+
+  const preview = async (env: Record<string, string> = {}): Promise<string> =>
+    normalise(await pulumi(["preview", "--color", "never", "--suppress-progress"], env), stack.name);
 
   it("connection parameters change: the connection updates, the stage stays, with a warning", async () => {
     await stack.setConfig("secretAccessKey", "a-rotated-secret-key", true);
@@ -85,12 +100,21 @@ describe("docs/copy-semantics.md: the preview a user sees when a connection chan
     expect(outputs.keep).not.toContain("a-rotated-secret-key");
   });
 
-  it("the docs show exactly that output (volatile parts normalised)", () => {
+  it("DATABEND_RECAPTURE=my_s3_stage: the preview shows the stage updated, and up re-captures", async () => {
+    const env = { DATABEND_RECAPTURE: "my_s3_stage" };
+    outputs.recapture = await preview(env);
+    expect(outputs.recapture).toMatch(/Stage my_s3_stage update/);
+    await pulumi(["up", "--yes", "--skip-preview"], env);
+    expectOk(await stack.preview({ expectNoChanges: true }));
+    expect((await stack.stackOutputs()).connectionDrift).toBe(false);
+  });
+
+  it("the docs show exactly those outputs (volatile parts normalised)", () => {
     let doc = fs.readFileSync(DOC, "utf8");
     if (process.env.UPDATE_DOCS === "1") {
-      doc = replaceSnippet(doc, "keep", outputs.keep as string);
+      for (const name of Object.keys(outputs)) doc = replaceSnippet(doc, name, outputs[name] as string);
       fs.writeFileSync(DOC, doc);
     }
-    expect(snippet(doc, "keep")).toBe(outputs.keep);
+    for (const name of ["keep", "recapture"]) expect(snippet(doc, name)).toBe(outputs[name]);
   });
 });

@@ -10,6 +10,11 @@ function hintKeys(file: string): string[] {
   return [...(m[1] as string).matchAll(/^ {2}(\w+):/gm)].map((k) => k[1] as string);
 }
 
+/** Databend codes a resource module handles itself (`e.serverCode === 2512` and the like). */
+function handledCodes(file: string): string[] {
+  return [...readRepoFile(file).matchAll(/serverCode [!=]== (\d{3,5})/g)].map((m) => m[1] as string);
+}
+
 /** Resource name of a module of provider/resources (`stageAccessRole.ts` → `StageAccessRole`). */
 function resourceOf(file: string): string {
   const base = file.replace(/^.*\//, "").replace(/\.ts$/, "");
@@ -26,7 +31,9 @@ function codeRows(): Map<number, string[]> {
   return rows;
 }
 
-const RESOURCE_FILES = tsFiles("provider/resources").filter((f) => hintKeys(f).length > 0);
+const RESOURCE_FILES = tsFiles("provider/resources").filter(
+  (f) => hintKeys(f).length + handledCodes(f).length > 0,
+);
 
 describe("docs/troubleshooting.md", () => {
   it("has a row and a section for every Databend code the provider knows, with its category", () => {
@@ -41,12 +48,13 @@ describe("docs/troubleshooting.md", () => {
     expect([...rows.keys()].sort()).toEqual(Object.keys(SERVER_CODES).map(Number).sort());
   });
 
-  it("documents every code a resource adds a hint for, and names exactly those resources", () => {
+  it("documents every code a resource adds a hint for or handles, and names exactly those resources", () => {
     expect(RESOURCE_FILES.length).toBeGreaterThanOrEqual(3);
     const rows = codeRows();
     const expected = new Map<number, string[]>();
     for (const file of RESOURCE_FILES) {
-      for (const key of hintKeys(file).filter((k) => /^\d+$/.test(k))) {
+      const codes = new Set([...hintKeys(file).filter((k) => /^\d+$/.test(k)), ...handledCodes(file)]);
+      for (const key of codes) {
         expected.set(Number(key), [...(expected.get(Number(key)) ?? []), resourceOf(file)]);
       }
     }
