@@ -7,7 +7,7 @@ const common = {
   preset: "ts-jest",
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/"],
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/", "<rootDir>/.stack/"],
 };
 
 module.exports = {

@@ -195,10 +195,9 @@ export class Connection extends pulumi.dynamic.Resource {
     const props: Record<string, pulumi.Input<unknown> | undefined> = {
       name: args.name ?? resourceName,
       storageType,
-      adopt: args.adopt,
       fingerprint: undefined,
-      stateVersion: undefined,
     };
+    if (args.adopt !== undefined) props.adopt = args.adopt;
     const given: Record<string, pulumi.Input<unknown>> = {};
     for (const [key, value] of Object.entries(bag)) {
       if (key in props || value === undefined) continue;

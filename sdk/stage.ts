@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { providerShim } from "./providerShim";
 import { staleCopyWarning } from "../provider/resources/stage";
+import { shouldWarnInThisPhase } from "./warningPhase";
 
 type In<T> = pulumi.Input<T>;
 
@@ -172,6 +173,9 @@ export interface CapturedConnection {
 
 const provider = providerShim("stage");
 
+/** Properties the class declares as outputs: registered even when not given. */
+const DECLARED_OUTPUTS: ReadonlySet<string> = new Set(["name", "url", "stageType", "capturedConnection"]);
+
 /**
  * A Databend STAGE: an internal stage, or an external one on a URL with a connection (or inline
  * credentials).
@@ -217,8 +221,11 @@ export class Stage extends pulumi.dynamic.Resource {
       adopt: args.adopt,
       stageType: undefined,
       capturedConnection: undefined,
-      stateVersion: undefined,
     };
+    // Register only what exists: every declared property costs the program an output per resource.
+    for (const key of Object.keys(props)) {
+      if (props[key] === undefined && !DECLARED_OUTPUTS.has(key)) delete props[key];
+    }
     for (const [key, value] of Object.entries(args as unknown as Record<string, unknown>)) {
       // Unknown keys go through so check() names them at preview time.
       if (!(key in props) && key !== "connection" && value !== undefined)
@@ -265,7 +272,7 @@ export class Stage extends pulumi.dynamic.Resource {
           connectionFingerprint: fp,
           onConnectionChange: policy,
         });
-        if (warning) pulumi.log.warn(warning, this);
+        if (warning && shouldWarnInThisPhase(pulumi.runtime.isDryRun())) pulumi.log.warn(warning, this);
       });
   }
 }

@@ -2,7 +2,12 @@ import { isDatabendError } from "../errors/DatabendError";
 import { withMoreHint } from "../errors/mapError";
 import { ValidationError } from "../errors/ValidationError";
 import type { SqlSession } from "../client/sqlSession";
-import { renderCreateConnection, renderDescConnection, renderDropConnection } from "../sql/connection";
+import {
+  renderCreateConnection,
+  renderDescConnection,
+  renderDropConnection,
+  renderShowConnections,
+} from "../sql/connection";
 import { adoptRequested, ADOPT_VARIABLE } from "../settings";
 import {
   connectionFingerprint,
@@ -22,6 +27,7 @@ import {
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { claimName, keptForSuccessor } from "./claims";
+import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import {
   Props,
   ResourceHandlers,
@@ -52,6 +58,13 @@ const HINTS: Record<number, string> = {
     "when the setting enable_experimental_connection_privilege_check=1; DESC and DROP need SUPER, ownership or ACCESS CONNECTION",
   2510: "The connection does not exist",
   4000: "Databend rejected the storage parameters",
+};
+
+/** How refresh lists connections in bulk. */
+const LISTING: ListingSpec = {
+  kind: "connection",
+  sql: renderShowConnections(),
+  usable: (row) => "storage_params" in row && "storage_type" in row,
 };
 
 /** Parses checked inputs (or prior outputs) into {@link ConnectionInputs}. */
@@ -140,6 +153,7 @@ export function connectionHandlers(
 ): ResourceHandlers {
   async function createOrReplace(c: ConnectionInputs, orReplace: boolean, action: string): Promise<void> {
     const s = await session();
+    invalidateListings();
     await s.exec(renderCreateConnection(c.name, c.storageType, c.params, { orReplace }), {
       action,
       secrets: secretsOf(c),
@@ -215,20 +229,26 @@ export function connectionHandlers(
     async read(id, props) {
       const s = await session();
       let row: Record<string, unknown> | undefined;
-      try {
-        const rows = await s.query(renderDescConnection(id), {
-          action: `read connection ${id}`,
-          hints: HINTS,
-          // A server error may quote stored values (1.2.895 panics on some masks and prints them):
-          // mask whatever secret the state still holds (state written by 0.1 kept secrets).
-          secrets: isStorageType(props.storageType)
-            ? secretValues(props.storageType, pickParams(props.storageType, props))
-            : [],
-        });
-        row = rows[0];
-      } catch (e) {
-        if (isDatabendError(e) && e.serverCode === 2510) return { id: "" };
-        throw e;
+      const listed = await listedRow(s, LISTING, id);
+      if (listed === null) return { id: "" };
+      if (listed) {
+        row = listed;
+      } else {
+        try {
+          const rows = await s.query(renderDescConnection(id), {
+            action: `read connection ${id}`,
+            hints: HINTS,
+            // A server error may quote stored values (1.2.895 panics on some masks and prints them):
+            // mask whatever secret the state still holds (state written by 0.1 kept secrets).
+            secrets: isStorageType(props.storageType)
+              ? secretValues(props.storageType, pickParams(props.storageType, props))
+              : [],
+          });
+          row = rows[0];
+        } catch (e) {
+          if (isDatabendError(e) && e.serverCode === 2510) return { id: "" };
+          throw e;
+        }
       }
       if (!row) return { id: "" };
       const state = withoutHostKeys(props);
@@ -295,6 +315,7 @@ export function connectionHandlers(
     async delete(id) {
       if (keptForSuccessor("connection", id, "connection")) return;
       const s = await session();
+      invalidateListings();
       await s.exec(renderDropConnection(id), {
         action: `delete connection ${id}`,
         hints: HINTS,

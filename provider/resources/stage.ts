@@ -13,6 +13,7 @@ import {
   renderDescStage,
   renderDropStage,
   renderListStage,
+  renderShowStages,
 } from "../sql/stage";
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
@@ -22,6 +23,7 @@ import { ADOPT_VARIABLE, RECAPTURE_VARIABLE, adoptRequested, recaptureRequested 
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { claimName, keptForSuccessor } from "./claims";
+import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import { notify } from "./notices";
 import {
   Props,
@@ -78,6 +80,16 @@ export interface StageDeps {
   /** Why no statement could be sent (no DSN configured), or undefined. Checked at preview. */
   readonly dsnProblem?: () => string | undefined;
 }
+
+/**
+ * How refresh lists stages in bulk: only where SHOW STAGES has DESC STAGE's columns (1.2.870 and
+ * later); older servers' SHOW STAGES lacks the location, so each stage is described on its own.
+ */
+const LISTING: ListingSpec = {
+  kind: "stage",
+  sql: renderShowStages(),
+  usable: (row) => "stage_type" in row && "url" in row && "file_format_options" in row,
+};
 
 /** Stage settings with their defaults written in, so that state and inputs compare equal. */
 export function withDefaults(props: Props): Props {
@@ -466,6 +478,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     async create(inputs) {
       const spec = parseStage(inputs);
       const s = await session();
+      invalidateListings();
       const action = `create stage ${spec.name}`;
       try {
         await s.exec(
@@ -504,7 +517,8 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
 
     async read(id, props) {
       const s = await session();
-      const row = await describe(s, id);
+      const listed = await listedRow(s, LISTING, id);
+      const row = listed === null ? undefined : (listed ?? (await describe(s, id)));
       if (!row) return { id: "" };
       const state = parseStage({ ...props, name: id });
       const external = String(row.stage_type ?? "") !== "Internal";
@@ -543,6 +557,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const prev = parseStage(olds);
       const spec = parseStage(news);
       const s = await session();
+      invalidateListings();
       const action = `update stage ${spec.name}`;
       let captured = olds.capturedConnection as CapturedConnection | undefined;
       if (spec.url !== undefined && locationChanges(withDefaults(olds), withDefaults(news)).length > 0) {
@@ -570,6 +585,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       if (keptForSuccessor("stage", id, "stage")) return;
       const spec = parseStage(props);
       const s = await session();
+      invalidateListings();
       if (spec.url === undefined && !spec.forceDestroy) {
         let files: unknown[] = [];
         try {

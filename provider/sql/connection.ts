@@ -22,3 +22,8 @@ export function renderDescConnection(name: string): string {
 export function renderDropConnection(name: string): string {
   return `DROP CONNECTION IF EXISTS ${ident(name)}`;
 }
+
+/** `SHOW CONNECTIONS`: every connection, with the same columns as DESC CONNECTION. */
+export function renderShowConnections(): string {
+  return "SHOW CONNECTIONS";
+}

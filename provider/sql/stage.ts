@@ -95,3 +95,8 @@ export function renderListStage(name: string): string {
 export function renderDropStage(name: string): string {
   return `DROP STAGE IF EXISTS ${ident(name)}`;
 }
+
+/** `SHOW STAGES`: every stage (from 1.2.870, with the same columns as DESC STAGE). */
+export function renderShowStages(): string {
+  return "SHOW STAGES";
+}

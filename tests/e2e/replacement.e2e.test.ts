@@ -80,6 +80,17 @@ describe("re-capturing a stage with the command the stale-copy warning prints", 
     expect(printed).toBe(`DATABEND_RECAPTURE=${n("recap_stage")} pulumi up`);
     expect(await listFiles(n("recap_stage"))).toEqual(["a.csv"]); // still the old, good copy
 
+    // A plain `pulumi up` shows the warning in its preview, and does not repeat it in its update.
+    await stack.setConfig("resources", [conn("good"), stage]);
+    expectOk(await stack.up());
+    await stack.setConfig("resources", [conn("wrong"), stage]);
+    const plain = await stack.cli(["up", "--yes"]);
+    const text = plain.stdout + plain.stderr;
+    const updating = text.indexOf("Updating (");
+    expect(updating).toBeGreaterThan(0);
+    expect(text.slice(0, updating)).toContain("holds a copy of connection");
+    expect(text.slice(updating)).not.toContain("holds a copy of connection");
+
     const { env: vars, args } = parseCommand(printed as string);
     const preview = await stack.preview({ env: vars, args });
     expectOk(preview);

@@ -5,6 +5,7 @@
  * top of a test file: every test then starts as a new deployment and sees only its own notices.
  */
 import { resetClaims } from "../../provider/resources/claims";
+import { invalidateListings } from "../../provider/resources/listings";
 import { NoticeSeverity, setNoticeSink } from "../../provider/resources/notices";
 
 /** One notice a handler sent. */
@@ -36,6 +37,7 @@ export function freshDeployment(): DeploymentHarness {
   const saved = new Map<string, string | undefined>();
   beforeEach(() => {
     resetClaims();
+    invalidateListings();
     notices.length = 0;
     setNoticeSink((severity, message) => notices.push({ severity, message }));
     for (const v of VARIABLES) {
@@ -51,6 +53,7 @@ export function freshDeployment(): DeploymentHarness {
       else process.env[v] = old;
     }
     resetClaims();
+    invalidateListings();
   });
   return {
     notices,

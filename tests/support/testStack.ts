@@ -1,4 +1,4 @@
-import { execFile } from "child_process";
+import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -234,6 +234,19 @@ export class TestStack {
     }
     this.outputs.push(output);
     return { events, ops: opsByName(events), output, ok };
+  }
+
+  /**
+   * Starts `pulumi <args>` for this stack without waiting, in its own process group (so a test can
+   * kill the CLI, like a user or a CI runner would, and later reap what is left by the group's id).
+   */
+  spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+    const full = [...args, "--stack", this.name, "--cwd", this.programDir, "--non-interactive"];
+    return spawn(path.join(TOOLS_DIR, "bin", "pulumi"), full, {
+      env: { ...this.env, ...env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   }
 
   /** Runs `pulumi <args>` in the program folder for this stack. */
