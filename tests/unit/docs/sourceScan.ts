@@ -27,6 +27,8 @@ export function exportedFunctions(rel: string): string[] {
 const HANDLER = /^ {4}async (check|diff|create|read|update|delete)\(/;
 /** A named function inside the module (top level or inside the handlers factory). */
 const FUNCTION = /^(?: {2})?(?:export )?(?:async )?function (\w+)\(/;
+/** A top-level constant (e.g. a table whose values call a renderer). */
+const CONSTANT = /^(?:export )?const (\w+)\b/;
 
 /** For each line, the innermost handler method or named function it belongs to. */
 function enclosing(lines: string[]): (string | undefined)[] {
@@ -34,32 +36,36 @@ function enclosing(lines: string[]): (string | undefined)[] {
   return lines.map((line) => {
     const h = HANDLER.exec(line);
     const f = FUNCTION.exec(line);
+    const c = CONSTANT.exec(line);
     if (h) current = `handler:${h[1]}`;
     else if (f) current = `function:${f[1]}`;
+    else if (c) current = `const:${c[1]}`;
     return current;
   });
 }
 
 /**
  * The handler methods of a resource module from which `callee(` is reached, following calls through
- * the module's own named functions (e.g. `create` → `adoptExisting` → `renderCreateStage`).
+ * the module's own named functions (e.g. `create` → `adoptExisting` → `renderCreateStage`) and uses of
+ * its top-level constants (e.g. `read` → `LISTING` → `renderShowStages`).
  */
 export function handlersReaching(rel: string, callee: string): string[] {
   const lines = readRepoFile(rel).split("\n");
   const owners = enclosing(lines);
   const found = new Set<string>();
   const seen = new Set<string>();
-  const visit = (name: string): void => {
+  const visit = (name: string, asConstant: boolean): void => {
     if (seen.has(name)) return;
     seen.add(name);
-    const call = new RegExp(`\\b${name}\\(`);
+    const use = new RegExp(asConstant ? `\\b${name}\\b` : `\\b${name}\\(`);
     lines.forEach((line, i) => {
       const owner = owners[i];
-      if (!owner || !call.test(line) || FUNCTION.test(line)) return;
-      if (owner.startsWith("handler:")) found.add(owner.slice("handler:".length));
-      else visit(owner.slice("function:".length));
+      if (!owner || !use.test(line) || FUNCTION.test(line) || CONSTANT.exec(line)?.[1] === name) return;
+      const [kind, id] = owner.split(":") as [string, string];
+      if (kind === "handler") found.add(id);
+      else visit(id, kind === "const");
     });
   };
-  visit(callee);
+  visit(callee, false);
   return [...found].sort();
 }
