@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
- * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts`). The committed launcher
- * `bin/pulumi-databend.js` loads the compiled copy of this file.
+ * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts`). package.json's `bin`
+ * points at the compiled copy, `dist/bin/pulumi-databend.js`.
  */
 import { runCli } from "./trustPolicyCommand";
 

@@ -8,7 +8,7 @@ export type DebugSink = (message: string) => void;
 
 let sink: DebugSink | undefined;
 
-/** Installs (or, with `undefined`, removes) the sink for {@link debugLog}. */
+/** Installs (or, with `undefined`, removes) the sink for the provider's debug messages (the server version it found). */
 export function setDebugLog(next: DebugSink | undefined): void {
   sink = next;
 }

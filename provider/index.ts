@@ -38,6 +38,7 @@ export {
 } from "./storage/storageSpecs";
 export type { StorageType, StorageSpec, ParamSpec, StorageParams } from "./storage/storageSpecs";
 export { DatabendError, DatabendErrorCode, isDatabendError } from "./errors/DatabendError";
+export type { DatabendErrorInit } from "./errors/DatabendError";
 export { ValidationError, isValidationError } from "./errors/ValidationError";
 export type { CheckFailure } from "./errors/ValidationError";
 export type { ResourceHandlers, CheckResult, DiffResult, ReadResult, Props } from "./resources/handlers";
@@ -59,7 +60,7 @@ export { POLICY_VERSION, samePolicy, canonicalPolicyJson } from "./aws/policyDoc
 export type { PolicyDocument, PolicyStatement, PolicyCondition, PolicyResult } from "./aws/policyDocument";
 export { parsePrincipalArn, principalCovers, AWS_PARTITIONS } from "./aws/principalArn";
 export type { PrincipalArn, ParsedPrincipal, AwsPartition } from "./aws/principalArn";
-export { bucketNameProblem, normalizePrefix, stageUrlFor } from "./aws/s3Location";
+export { bucketNameProblem, normalizePrefix, stageUrlFor, MAX_PREFIX_BYTES } from "./aws/s3Location";
 export type { NormalizedPrefix } from "./aws/s3Location";
 export { generateExternalId, externalIdProblem } from "./aws/externalId";
 export { defaultRoleName } from "./aws/roleName";

@@ -5,7 +5,7 @@
 // failed, the statements sent to Databend (counted by a pass-through proxy, so other users of the
 // shared stack do not blur the figures) against the statements the plan needs, and the orphans.
 // Usage: node scripts/load.mjs [N=500] [--parallel 32]   (needs `npm run stack:start`)
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -19,7 +19,7 @@ const { FaultProxy } = await import(path.join(root, "tests/support/faultProxy.ts
 const args = process.argv.slice(2);
 const parallelAt = args.indexOf("--parallel");
 const parallel = parallelAt >= 0 ? Number(args[parallelAt + 1]) : 32;
-const n = Number(args.find((a, i) => /^\d+$/.test(a) && i !== parallelAt + 1) ?? 500);
+const n = Number(args.find((a, i) => /^\d+$/.test(a) && (parallelAt < 0 || i !== parallelAt + 1)) ?? 500);
 
 const envFile = path.join(root, ".stack/env");
 if (!fs.existsSync(envFile)) throw new Error("the local stack is not running: run `npm run stack:start`");
@@ -39,9 +39,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-load-"));
 fs.mkdirSync(path.join(dir, "state"));
 const stack = `load${id}`;
 const proxy = await FaultProxy.start(stackEnv.DATABEND_BRIDGE_URL, { lifetimeMs: 6 * 3600_000 });
+const specFile = path.join(dir, "resources.json");
 const runEnv = {
   ...process.env,
   ...stackEnv,
+  SPEC_RESOURCES_FILE: specFile,
   PATH: `${path.join(root, ".tools/bin")}:${process.env.PATH}`,
   PULUMI_HOME: path.join(dir, "home"),
   PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
@@ -59,20 +61,6 @@ async function pulumi(...cmd) {
   } catch (e) {
     return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
-}
-
-/** Sets a config value from standard input: a large value would exceed the limit of one argument. */
-function setConfig(key, value) {
-  const r = spawnSync(
-    "pulumi",
-    ["config", "set", key, "--stack", stack, "--cwd", program, "--non-interactive"],
-    {
-      env: runEnv,
-      input: value,
-      encoding: "utf8",
-    },
-  );
-  if (r.status !== 0) throw new Error(`pulumi config set ${key} failed: ${r.stderr}`);
 }
 
 function resources(secretKey) {
@@ -168,13 +156,13 @@ try {
     "secrets",
     JSON.stringify({ a: "load-secret-a", b: "load-secret-b" }),
   );
-  setConfig("resources", JSON.stringify(resources("a")));
+  fs.writeFileSync(specFile, JSON.stringify(resources("a")));
   const par = ["--parallel", String(parallel)];
   console.error(`load: ${n} connections + ${n} stages, --parallel ${parallel}`);
   await phase("create", 2 * n, () => pulumi("up", "--yes", "--skip-preview", ...par));
   await phase("preview (no change)", 0, () => pulumi("preview", "--expect-no-changes", ...par));
   await phase("refresh", 0, () => pulumi("refresh", "--yes", "--skip-preview", ...par));
-  setConfig("resources", JSON.stringify(resources("b")));
+  fs.writeFileSync(specFile, JSON.stringify(resources("b")));
   await phase("update every connection", n, () => pulumi("up", "--yes", "--skip-preview", ...par));
   await phase("destroy", 2 * n, () => pulumi("destroy", "--yes", "--skip-preview", ...par));
   console.table(rows);

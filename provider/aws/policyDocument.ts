@@ -16,7 +16,10 @@ export interface PolicyStatement {
   /** Always `Allow` here. */
   readonly Effect: "Allow" | "Deny";
   /** The trusted principal of a trust policy. */
-  readonly Principal?: { readonly AWS: string };
+  readonly Principal?: {
+    /** The trusted AWS principal's ARN. */
+    readonly AWS: string;
+  };
   /** One action or several. */
   readonly Action: string | readonly string[];
   /** One resource ARN or several (absent in trust policies). */

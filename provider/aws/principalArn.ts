@@ -26,7 +26,15 @@ export interface PrincipalArn {
 }
 
 /** The result of {@link parsePrincipalArn}: the principal, or why the text is not one. */
-export type ParsedPrincipal = { readonly principal: PrincipalArn } | { readonly reason: string };
+export type ParsedPrincipal =
+  | {
+      /** The parsed principal. */
+      readonly principal: PrincipalArn;
+    }
+  | {
+      /** Why the text is not a principal ARN. */
+      readonly reason: string;
+    };
 
 /** Characters of an IAM role or user name. */
 export const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;

@@ -8,7 +8,15 @@
  */
 
 /** The result of {@link normalizePrefix}: the normalised prefix, or why it is refused. */
-export type NormalizedPrefix = { readonly prefix: string } | { readonly reason: string };
+export type NormalizedPrefix =
+  | {
+      /** The prefix: empty, or a folder ending in `/`. */
+      readonly prefix: string;
+    }
+  | {
+      /** Why the prefix was rejected. */
+      readonly reason: string;
+    };
 
 const BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
 const BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];

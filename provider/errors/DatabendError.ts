@@ -1,11 +1,18 @@
 /** Stable, client-side categories for errors returned by Databend. */
 export const DatabendErrorCode = {
+  /** The object does not exist (e.g. 2501, 2510). */
   NotFound: "NotFound",
+  /** An object with that name exists already (2502, 2512). */
   AlreadyExists: "AlreadyExists",
+  /** The current role lacks a privilege (1063, 2506). */
   PermissionDenied: "PermissionDenied",
+  /** Databend rejected the statement or its values (1005, 1006, 2004, 2511, 4000, ...). */
   InvalidInput: "InvalidInput",
+  /** Wrong user or password, or an expired session (2201, 5100, 5101, 5103). */
   Auth: "Auth",
+  /** The server could not be reached, or the connection broke. */
   Transport: "Transport",
+  /** Any other error. */
   Unknown: "Unknown",
 } as const;
 

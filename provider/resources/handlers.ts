@@ -41,11 +41,23 @@ export interface ResourceHandlers {
   /** Compares prior outputs (`olds`) with checked inputs (`news`). */
   diff(id: string, olds: Props, news: Props): Promise<DiffResult>;
   /** Creates the object and returns its ID and outputs. */
-  create(inputs: Props): Promise<{ id: string; outs: Props }>;
+  create(inputs: Props): Promise<{
+    /** The new object's ID (its Databend name, or the IAM role name). */
+    id: string;
+    /** Its outputs (state). */
+    outs: Props;
+  }>;
   /** Reads the object as it is now (refresh). */
   read(id: string, props: Props): Promise<ReadResult>;
   /** Changes the object in place and returns its new outputs. */
-  update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  update(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{
+    /** The updated outputs (state). */
+    outs: Props;
+  }>;
   /** Deletes the object; deleting what is already gone succeeds. */
   delete(id: string, props: Props): Promise<void>;
 }

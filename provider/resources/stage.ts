@@ -40,9 +40,13 @@ export const ALTER_STAGE_SINCE = "1.2.867";
 
 /** What a stage copied from its connection when it was created (or last re-captured). */
 export interface CapturedConnection {
+  /** The connection's Databend name. */
   name: string;
+  /** Its storage type (`s3`, `gcs`, ...). */
   storageType: string;
+  /** Its fingerprint when the stage copied it. */
   fingerprint: string;
+  /** When the stage copied it (ISO 8601). */
   capturedAt: string;
 }
 

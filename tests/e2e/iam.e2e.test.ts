@@ -19,9 +19,6 @@ import { TestStack } from "../support/testStack";
 
 const run = promisify(execFile);
 
-/** An account root principal (moto's account), for the example, which does not verify. */
-const ROOT_PRINCIPAL = "arn:aws:iam::123456789012:root";
-
 function awsConfig(): {
   region: string;
   endpoint: string;
@@ -183,7 +180,7 @@ describe("aws.StageAccessRole through the real Pulumi engine", () => {
 
   it("prints, from the CLI, exactly the documents the library built and IAM holds", async () => {
     const role = await iamRole(iam, roleName);
-    const cli = path.join(ROOT, "bin", "pulumi-databend.js");
+    const cli = path.join(ROOT, "dist", "bin", "pulumi-databend.js");
     const args = ["trust-policy", "--principal", principal, "--external-id", externalId, "--bucket", bucket];
     const { stdout } = await run(process.execPath, [
       cli,
@@ -220,48 +217,6 @@ describe("aws.StageAccessRole through the real Pulumi engine", () => {
     await expect(
       iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: "databend-stage-access" })),
     ).rejects.toMatchObject({ name: "NoSuchEntityException" });
-  });
-});
-
-describe("examples/iam-role-stage", () => {
-  let stack: TestStack;
-  let iam: IAMClient;
-
-  beforeAll(async () => {
-    stack = await new TestStack({ program: "examples/iam-role-stage" }).init();
-    iam = new IAMClient(awsConfig());
-  });
-  afterAll(async () => {
-    await stack?.cleanup();
-    iam?.destroy();
-  });
-
-  it("deploys the role, the connection and the stage in one up", async () => {
-    const name = `x_${stack.name}`;
-    await stack.setConfig("databendPrincipalArn", ROOT_PRINCIPAL);
-    await stack.setConfig("bucket", "example-bucket");
-    await stack.setConfig("name", name);
-    // Preview first: the connection's roleArn and the stage's url are not known yet, and that is fine.
-    const p = await stack.preview();
-    expectOk(p);
-    expect(primaryOp(p.ops, `${name}_stage`)).toBe("create");
-    const r = await stack.up();
-    expectOk(r);
-    expect([`${name}-stage-access`, `${name}_conn`, `${name}_stage`].map((n) => primaryOp(r.ops, n))).toEqual(
-      ["create", "create", "create"],
-    );
-    const role = await iamRole(iam, `${name}-stage-access`);
-    expect(role).toBeDefined();
-    expect(stack.allOutput()).not.toContain(role?.externalId);
-    expect(await stack.exportState()).not.toContain(role?.externalId);
-    const outs = await stack.stackOutputs();
-    expect(outs).toMatchObject({
-      roleArn: `arn:aws:iam::123456789012:role/${name}-stage-access`,
-      stageUrl: "s3://example-bucket/raw/",
-      connectionName: `${name}_conn`,
-      stageName: `${name}_stage`,
-    });
-    expect(samePolicy(String(outs.trustPolicy), role?.trust ?? "")).toBe(true);
   });
 });
 

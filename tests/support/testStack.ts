@@ -164,6 +164,11 @@ export class TestStack {
       .map((r) => r.urn.split("::").pop() as string);
   }
 
+  /** The environment the CLI runs with (for starting `pulumi` directly, e.g. to kill it mid-run). */
+  cliEnv(): Record<string, string> {
+    return { ...this.env };
+  }
+
   /** Everything every command printed so far (for secret scans). */
   allOutput(): string {
     return this.outputs.join("\n");

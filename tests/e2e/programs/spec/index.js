@@ -9,7 +9,11 @@ const pulumi = require("@pulumi/pulumi");
 const databend = require("pulumi-databend");
 
 const cfg = new pulumi.Config();
-const specs = cfg.getObject("resources") || [];
+// Large programs (the load run's 1,000 resources) come from a file: Pulumi hands config to the program
+// in one environment variable, which the OS limits to 128 KiB.
+const specs = process.env.SPEC_RESOURCES_FILE
+  ? JSON.parse(require("fs").readFileSync(process.env.SPEC_RESOURCES_FILE, "utf8"))
+  : cfg.getObject("resources") || [];
 const secrets = cfg.getSecretObject("secrets") || pulumi.secret({});
 const built = {};
 

@@ -7,11 +7,14 @@
 // Config:
 //   databend:dsn                          Databend DSN (secret), or the DATABEND_DSN variable
 //   aws:region                            or AWS_REGION; AWS credentials come from the SDK's default chain
-//   iam-role-stage:databendPrincipalArn   Databend Cloud's principal ARN (from Databend support)
-//   iam-role-stage:bucket                 the S3 bucket
-//   iam-role-stage:prefix                 folder in the bucket; defaults to raw/
-//   iam-role-stage:access                 read (default) or readwrite
-//   iam-role-stage:name                   base name of the objects; defaults to raw
+//   s3-iam-role:databendPrincipalArn      Databend Cloud's principal ARN (from Databend support)
+//   s3-iam-role:bucket                    the S3 bucket
+//   s3-iam-role:prefix                    folder in the bucket; defaults to raw/
+//   s3-iam-role:access                    read (default) or readwrite
+//   s3-iam-role:name                      base name of the objects; defaults to raw
+//   s3-iam-role:verify                    true: once the role exists, assume it with the deployment's own
+//                                         AWS credentials and list the prefix, retrying while IAM
+//                                         propagates (only works when that identity is the principal)
 import * as pulumi from "@pulumi/pulumi";
 import * as databend from "pulumi-databend";
 
@@ -25,6 +28,7 @@ const role = new databend.aws.StageAccessRole(`${name}-stage-access`, {
   bucket: cfg.require("bucket"),
   prefix: cfg.get("prefix") ?? "raw/",
   access: cfg.get("access") === "readwrite" ? "readwrite" : "read",
+  verify: cfg.getBoolean("verify") ?? false,
 });
 
 // The role's outputs feed the connection, and the connection feeds the stage: Pulumi creates them in
