@@ -39,8 +39,15 @@ async function objects(): Promise<{ connections: string[]; stages: string[] }> {
 
 afterAll(() => closeDatabend());
 
-it("the examples are the four the README lists", () => {
-  expect(EXAMPLES).toEqual(["internal-stage", "multi-cloud", "s3-access-keys", "s3-iam-role"]);
+it("the examples are the six the README lists", () => {
+  expect(EXAMPLES).toEqual([
+    "internal-stage",
+    "multi-cloud",
+    "s3-access-keys",
+    "s3-iam-role",
+    "yaml-iam-role-stage",
+    "yaml-quickstart",
+  ]);
 });
 
 describe.each(EXAMPLES)("examples/%s", (name) => {

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const env = stackEnv();
 
 async function example(name: string): Promise<string> {
-  const r = await run("bash", [path.join(ROOT, "scripts", "example"), name], {
+  const r = await run("bash", [path.join(ROOT, "scripts", "example"), name, "--show"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -27,7 +27,7 @@ async function example(name: string): Promise<string> {
   return r.stdout + r.stderr;
 }
 
-describe("`npm run example -- <name>` on the local stack", () => {
+describe("`npm run example <name>` on the local stack", () => {
   it("yaml-quickstart deploys toronto and my_s3_stage, which lists the bucket, then destroys them", async () => {
     const out = await example("yaml-quickstart");
     expect(out).toMatch(/databend:index:Connection\s+toronto\s+created/);
