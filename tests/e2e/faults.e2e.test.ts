@@ -5,7 +5,7 @@ import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
 import { expectOk } from "../support/assertions";
 import { closeDatabend, query } from "../support/databend";
 import { Fault, FaultProxy } from "../support/faultProxy";
-import { stackEnv } from "../support/stackEnv";
+import { localAwsConfig, stackEnv } from "../support/stackEnv";
 import { OpResult, TestStack } from "../support/testStack";
 
 /**
@@ -25,14 +25,7 @@ const PRINCIPAL = "arn:aws:iam::123456789012:root";
 const CONNECT_TIMEOUT = 2;
 const QUERY_TIMEOUT = 2;
 
-const iam = new IAMClient({
-  region: env.AWS_REGION ?? "us-east-1",
-  endpoint: env.AWS_ENDPOINT_URL,
-  credentials: {
-    accessKeyId: env.AWS_ACCESS_KEY_ID as string,
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
-  },
-});
+const iam = new IAMClient(localAwsConfig());
 
 afterAll(async () => {
   iam.destroy();

@@ -14,26 +14,10 @@ import { samePolicy } from "../../provider/aws/policyDocument";
 import { trustPolicy } from "../../provider/aws/trustPolicy";
 import { expectOk } from "../support/assertions";
 import { primaryOp } from "../support/engineEvents";
-import { ROOT, stackEnv } from "../support/stackEnv";
+import { localAwsConfig, ROOT } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 
 const run = promisify(execFile);
-
-function awsConfig(): {
-  region: string;
-  endpoint: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-} {
-  const env = stackEnv();
-  return {
-    region: env.AWS_REGION ?? "us-east-1",
-    endpoint: env.AWS_ENDPOINT_URL as string,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID as string,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
-    },
-  };
-}
 
 /** Reads a role from the local IAM endpoint: its trust policy's external ID and its inline policies. */
 async function iamRole(
@@ -97,12 +81,12 @@ describe("aws.StageAccessRole through the real Pulumi engine", () => {
 
   beforeAll(async () => {
     stack = await new TestStack().init();
-    iam = new IAMClient(awsConfig());
-    s3 = new S3Client({ ...awsConfig(), forcePathStyle: true });
+    iam = new IAMClient(localAwsConfig());
+    s3 = new S3Client({ ...localAwsConfig(), forcePathStyle: true });
     bucket = `e2e-${stack.name}`;
     roleName = `pd-${stack.name}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const sts = new STSClient(awsConfig());
+    const sts = new STSClient(localAwsConfig());
     principal = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? "";
     sts.destroy();
   });
@@ -226,7 +210,7 @@ describe("aws.StageAccessRole with verify: true that cannot succeed", () => {
 
   beforeAll(async () => {
     stack = await new TestStack().init();
-    iam = new IAMClient(awsConfig());
+    iam = new IAMClient(localAwsConfig());
   });
   afterAll(async () => {
     await stack?.cleanup();

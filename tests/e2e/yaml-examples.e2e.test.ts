@@ -6,7 +6,7 @@ import { samePolicy } from "../../provider/aws/policyDocument";
 import { expectOk } from "../support/assertions";
 import { primaryOp } from "../support/engineEvents";
 import { findSecrets } from "../support/secrets";
-import { ROOT, stackEnv } from "../support/stackEnv";
+import { localAwsConfig, ROOT, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 
 // The Pulumi YAML examples: each runs with its one documented command, and the IAM one is also
@@ -53,14 +53,7 @@ describe("examples/yaml-iam-role-stage against the local IAM", () => {
 
   beforeAll(async () => {
     stack = await new TestStack({ program: "examples/yaml-iam-role-stage" }).init();
-    iam = new IAMClient({
-      region: env.AWS_REGION ?? "us-east-1",
-      endpoint: env.AWS_ENDPOINT_URL,
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID as string,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
-      },
-    });
+    iam = new IAMClient(localAwsConfig());
   });
   afterAll(async () => {
     await stack?.cleanup();

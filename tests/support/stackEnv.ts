@@ -35,3 +35,20 @@ export function stackEnv(): Record<string, string> {
   }
   return env;
 }
+
+/** Client settings for the local AWS endpoint (moto), with the local stack's administrator key. */
+export function localAwsConfig(): {
+  region: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+} {
+  const env = stackEnv();
+  return {
+    region: env.AWS_REGION ?? "us-east-1",
+    endpoint: env.AWS_ENDPOINT_URL as string,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID as string,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
+    },
+  };
+}
