@@ -57,6 +57,11 @@ export class ProviderServer {
   private readonly schemaJson: string;
   private readonly types: Map<string, ResourceType>;
   private readonly registry = new ConnectionRegistry();
+  /**
+   * Each stage's connection fingerprint as its `check` saw it: the stage's checked inputs keep the one
+   * it recorded (see `keepingCapturedFingerprint`), so the stale-copy warning compares with this.
+   */
+  private readonly currentFingerprints = new Map<string, unknown>();
   private readonly log: EngineLog;
   private provider?: typeof ProviderModule;
   private server?: grpcTypes.Server;
@@ -275,6 +280,7 @@ export class ProviderServer {
     const olds = this.unwrap(req.getOlds());
     const news = this.unwrap(req.getNews());
     const inputs = hostInputs(t.kind, urn, olds.props, news.props, this.registry);
+    if (t.kind === "stage") this.currentFingerprints.set(urn, inputs.connectionFingerprint);
     const r = await this.about(urn, () => this.handlers(t).check(olds.props, inputs));
     if (t.kind === "connection" && typeof r.inputs.name === "string") {
       this.registry.remember(urn, {
@@ -305,7 +311,9 @@ export class ProviderServer {
   }
 
   private async warnStaleCopy(urn: string, olds: Props, news: Props): Promise<void> {
-    const fp = news.connectionFingerprint;
+    const fp = this.currentFingerprints.has(urn)
+      ? this.currentFingerprints.get(urn)
+      : news.connectionFingerprint;
     const warning = this.p().staleCopyWarning({
       stageName: String(news.name ?? olds.name),
       captured: olds.capturedConnection as CapturedConnection | undefined,

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { connectionFingerprint } from "../provider/storage/fingerprint";
-import { SECRET_PARAMS, STORAGE_SPECS, StorageParams, isStorageType } from "../provider/storage/storageSpecs";
-import { providerShim } from "./providerShim";
+import { SECRET_PARAMS } from "../provider/storage/storageSpecs";
+import { DynamicResource } from "./dynamicResource";
 
 type In<T> = pulumi.Input<T>;
 
@@ -156,8 +155,6 @@ export type ConnectionArgs =
 /** Every storage type a {@link Connection} accepts. */
 export type ConnectionStorageType = ConnectionArgs["storageType"];
 
-const provider = providerShim("connection");
-
 /**
  * A Databend CONNECTION: named storage parameters that stages (and tables) copy when they are
  * created.
@@ -177,20 +174,20 @@ const provider = providerShim("connection");
  * });
  * ```
  */
-export class Connection extends pulumi.dynamic.Resource {
+export class Connection extends DynamicResource {
   /** The connection's name in Databend. */
   declare readonly name: pulumi.Output<string>;
   /** The storage type. */
   declare readonly storageType: pulumi.Output<ConnectionStorageType>;
   /**
    * A short digest of the effective parameters (storage type and every value): it changes when, and
-   * only when, they change. Known at preview time, so stages can tell that their copy is stale.
+   * only when, they change. The provider derives it in `check` (so it is known at preview time, and
+   * stages can tell that their copy is stale), only when the parameters changed.
    */
-  readonly fingerprint: pulumi.Output<string>;
+  declare readonly fingerprint: pulumi.Output<string>;
 
   constructor(resourceName: string, args: ConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const storageType = args.storageType;
-    const spec = isStorageType(storageType) ? STORAGE_SPECS[storageType] : undefined;
     const bag = args as unknown as Record<string, pulumi.Input<unknown> | undefined>;
     const props: Record<string, pulumi.Input<unknown> | undefined> = {
       name: args.name ?? resourceName,
@@ -198,29 +195,25 @@ export class Connection extends pulumi.dynamic.Resource {
       fingerprint: undefined,
     };
     if (args.adopt !== undefined) props.adopt = args.adopt;
-    const given: Record<string, pulumi.Input<unknown>> = {};
     for (const [key, value] of Object.entries(bag)) {
       if (key in props || value === undefined) continue;
       // Unknown keys still go through, so the provider's check() names them at preview time.
       props[key] = SECRET_PARAMS.has(key) ? pulumi.secret(value) : value;
-      if (spec && key in spec.params) given[key] = value;
     }
-    const planned = pulumi
-      .all([storageType, given, props.name as pulumi.Input<string>] as const)
-      .apply(([t, values, name]) =>
-        isStorageType(t) && typeof name === "string"
-          ? connectionFingerprint(t, values as StorageParams, name)
-          : "",
-      );
-    props.fingerprint = pulumi.unsecret(planned);
-    super(provider, resourceName, props, withSecretOutputs(opts), "databend", "Connection");
-    this.fingerprint = pulumi.all([this.urn, pulumi.unsecret(planned)]).apply(([, fp]) => fp);
+    super("connection", "Connection", resourceName, props, withSecretOutputs(opts, Object.keys(props)));
   }
 }
 
-function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+// The options, with the secret parameters this connection was given marked as secret outputs.
+function withSecretOutputs(
+  opts: pulumi.CustomResourceOptions | undefined,
+  given: readonly string[],
+): pulumi.CustomResourceOptions {
   return {
     ...opts,
-    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_PARAMS],
+    additionalSecretOutputs: [
+      ...(opts?.additionalSecretOutputs ?? []),
+      ...given.filter((k) => SECRET_PARAMS.has(k)),
+    ],
   };
 }

@@ -3,13 +3,16 @@ import type { ResourceKind } from "../provider";
 import { engineDebugLog } from "./engineLog";
 
 /**
- * The dynamic-provider host: what the serialized shims (see `providerShim.ts`) call inside the Pulumi
- * dynamic-provider plugin. It lives in the installed package, not in state, so the code every resource
- * stores stays a few lines, and an upgraded package serves old state. It only adapts the dynamic
+ * The dynamic-provider host: what the provider module stored in state (see `dynamicResource.ts`) loads
+ * inside Pulumi's dynamic-provider plugin. It lives in the installed package, not in state, so every
+ * resource stores one line, and an upgraded package serves old state. It only adapts the dynamic
  * provider protocol to the host-agnostic handlers of `pulumi-databend/provider`.
+ *
+ * State written by earlier versions holds serialized shims that call {@link configure} and {@link call}
+ * (or `pulumi-databend/provider` directly); both stay exported and keep working.
  */
 
-/** Protocol version the shims speak (see `PROVIDER_PROTOCOL` in the provider). */
+/** Protocol version this host speaks to the provider (see `PROVIDER_PROTOCOL` in the provider). */
 export const SHIM_PROTOCOL = 1;
 
 type ProviderModule = typeof import("../provider");
@@ -17,7 +20,7 @@ type ProviderModule = typeof import("../provider");
 /** The dynamic provider methods a shim forwards. */
 export type ShimMethod = "check" | "diff" | "create" | "read" | "update" | "delete";
 
-function provider(): ProviderModule {
+function providerModule(): ProviderModule {
   return require("pulumi-databend/provider") as ProviderModule;
 }
 
@@ -28,19 +31,19 @@ function seconds(v: string | undefined): number | undefined {
 
 /** `configure()`: the DSN, AWS region and timeouts from stack config; nothing is captured. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  provider().configure({
+  providerModule().configure({
     dsn: req.config.get("databend:dsn"),
     awsRegion: req.config.get("aws:region"),
     connectTimeoutSeconds: seconds(req.config.get("databend:connectTimeout")),
     queryTimeoutSeconds: seconds(req.config.get("databend:queryTimeout")),
   });
   // The provider's debug messages (the server version it found) go to the engine: `pulumi up --debug`.
-  provider().setDebugLog(engineDebugLog());
+  providerModule().setDebugLog(engineDebugLog());
 }
 
 /** Runs handler `method` of resource `kind` with the dynamic provider's arguments. */
 export async function call(kind: ResourceKind, method: ShimMethod, args: unknown[]): Promise<unknown> {
-  const h = provider().handlersFor(kind, SHIM_PROTOCOL);
+  const h = providerModule().handlersFor(kind, SHIM_PROTOCOL);
   const [a, b, c] = args as [never, never, never];
   switch (method) {
     case "check":
@@ -68,4 +71,30 @@ export async function call(kind: ResourceKind, method: ShimMethod, args: unknown
     case "delete":
       return h.delete(a, b);
   }
+}
+
+const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
+/**
+ * The dynamic provider for resources of `kind`: what the one-line provider module in state returns.
+ * One object per kind and process; every method forwards to {@link call}.
+ */
+export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  let p = providers.get(kind);
+  if (!p) {
+    type P = Required<pulumi.dynamic.ResourceProvider>;
+    p = {
+      configure,
+      check: (olds, news) => call(kind, "check", [olds, news]) as ReturnType<P["check"]>,
+      diff: (id, olds, news) => call(kind, "diff", [id, olds, news]) as ReturnType<P["diff"]>,
+      create: (inputs) => call(kind, "create", [inputs]) as ReturnType<P["create"]>,
+      read: (id, props) => call(kind, "read", [id, props]) as ReturnType<P["read"]>,
+      update: (id, olds, news) => call(kind, "update", [id, olds, news]) as ReturnType<P["update"]>,
+      delete: async (id, props) => {
+        await call(kind, "delete", [id, props]);
+      },
+    };
+    providers.set(kind, p);
+  }
+  return p;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
-import { providerShim } from "./providerShim";
+import { DynamicResource } from "./dynamicResource";
 import { staleCopyWarning } from "../provider/resources/stage";
 import { shouldWarnInThisPhase } from "./warningPhase";
 
@@ -171,8 +171,6 @@ export interface CapturedConnection {
   readonly capturedAt: string;
 }
 
-const provider = providerShim("stage");
-
 /** Properties the class declares as outputs: registered even when not given. */
 const DECLARED_OUTPUTS: ReadonlySet<string> = new Set(["name", "url", "stageType", "capturedConnection"]);
 
@@ -193,7 +191,7 @@ const DECLARED_OUTPUTS: ReadonlySet<string> = new Set(["name", "url", "stageType
  * });
  * ```
  */
-export class Stage extends pulumi.dynamic.Resource {
+export class Stage extends DynamicResource {
   /** The stage's name in Databend. */
   declare readonly name: pulumi.Output<string>;
   /** The URL of an external stage; undefined for an internal one. */
@@ -231,14 +229,10 @@ export class Stage extends pulumi.dynamic.Resource {
       if (!(key in props) && key !== "connection" && value !== undefined)
         props[key] = value as pulumi.Input<unknown>;
     }
-    super(
-      provider,
-      resourceName,
-      props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials"] },
-      "databend",
-      "Stage",
-    );
+    super("stage", "Stage", resourceName, props, {
+      ...opts,
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credentials"],
+    });
 
     if (!connection) {
       this.connectionDrift = pulumi.output(false);

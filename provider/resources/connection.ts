@@ -11,6 +11,7 @@ import {
 import { adoptRequested, ADOPT_VARIABLE } from "../settings";
 import {
   connectionFingerprint,
+  isFingerprint,
   isLegacyFingerprint,
   legacyConnectionFingerprint,
 } from "../storage/fingerprint";
@@ -112,6 +113,39 @@ export function connectionOutputs(c: ConnectionInputs, fingerprint?: string): Pr
   });
 }
 
+/**
+ * The fingerprint of `c`: the one recorded with the previous inputs when they hold exactly the same
+ * name, storage type and parameters (secrets compared in memory, as the engine hands them over), so
+ * that a run which changes nothing derives nothing; else a fresh derivation (about 14 ms of scrypt).
+ */
+function fingerprintOf(c: ConnectionInputs, olds: Props): string {
+  if (isFingerprint(olds.fingerprint) && isStorageType(olds.storageType) && typeof olds.name === "string") {
+    const before = parseConnection(olds);
+    if (
+      before.name === c.name &&
+      before.storageType === c.storageType &&
+      sameParams(before.params, c.params)
+    ) {
+      return olds.fingerprint;
+    }
+  }
+  return connectionFingerprint(c.storageType, c.params, c.name);
+}
+
+function sameParams(a: StorageParams, b: StorageParams): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => String(a[k]) === String(b[k]));
+}
+
+/**
+ * The fingerprint `check` put in the inputs, so that
+ * create and update do not derive it a second time; undefined when there is none.
+ */
+function checkedFingerprint(inputs: Props): string | undefined {
+  // A fingerprint given by a program (package 0.2's SDK derived it) was derived the same way.
+  return isFingerprint(inputs.fingerprint) ? inputs.fingerprint : undefined;
+}
+
 function secretsOf(c: ConnectionInputs): string[] {
   return secretValues(c.storageType, c.params);
 }
@@ -186,14 +220,13 @@ export function connectionHandlers(
   }
 
   return {
-    async check(_olds, news) {
+    async check(olds, news) {
       const inputs = withoutHostKeys(news);
       const failures = validateConnectionInputs(inputs);
       const dsnProblem = deps.dsnProblem?.();
       if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
       if (failures.length === 0 && !containsUnknown(inputs) && typeof inputs.fingerprint !== "string") {
-        const c = parseConnection(inputs);
-        inputs.fingerprint = connectionFingerprint(c.storageType, c.params, c.name);
+        inputs.fingerprint = fingerprintOf(parseConnection(inputs), olds);
       }
       return { inputs, failures };
     },
@@ -223,7 +256,7 @@ export function connectionHandlers(
         await createOrReplace(c, true, `adopt connection ${c.name}`);
       }
       claimName("connection", c.name);
-      return { id: c.name, outs: connectionOutputs(c) };
+      return { id: c.name, outs: connectionOutputs(c, checkedFingerprint(inputs)) };
     },
 
     async read(id, props) {
@@ -323,7 +356,7 @@ export function connectionHandlers(
       // State written by 0.1 for unchanged parameters only needs new outputs (no secrets in them).
       if (!migratingOnly) await createOrReplace(c, true, `update connection ${c.name}`);
       claimName("connection", c.name);
-      return { outs: connectionOutputs(c) };
+      return { outs: connectionOutputs(c, checkedFingerprint(news)) };
     },
 
     async delete(id) {

@@ -229,6 +229,24 @@ function connectionChanged(olds: Props, news: Props): boolean {
 }
 
 /**
+ * A stage that keeps its copy also keeps, as its input, the connection fingerprint it recorded: a
+ * change of the connection then leaves the stage's inputs exactly as they were, so the stage is
+ * `same` with nothing for Pulumi to write (at N stages, N checkpoint writes fewer per connection
+ * change). The hosts warn by comparing the stage's `capturedConnection` with the connection's current
+ * outputs, not with this input. The current fingerprint goes through when the copy is re-taken:
+ * `onConnectionChange: "recreate"`, a re-capture requested for this stage, or another connection.
+ */
+export function keepingCapturedFingerprint(olds: Props, inputs: Props): Props {
+  const recorded = olds.connectionFingerprint;
+  if (typeof recorded !== "string" || inputs.connectionFingerprint === undefined) return inputs;
+  if (inputs.onConnectionChange === "recreate" || olds.onConnectionChange === "recreate") return inputs;
+  if (typeof inputs.connectionName !== "string" || inputs.connectionName !== olds.connectionName)
+    return inputs;
+  if (typeof inputs.name !== "string" || recaptureRequested(inputs.name)) return inputs;
+  return { ...inputs, connectionFingerprint: recorded };
+}
+
+/**
  * The warning a host shows when a stage's copy is older than its connection (and the stage keeps it),
  * or undefined. It names the two ways to re-capture. Shared by every host, so the text is one.
  */
@@ -420,12 +438,12 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
   }
 
   return {
-    async check(_olds, news) {
+    async check(olds, news) {
       const inputs = withoutHostKeys(news);
       const failures = validateStageInputs(inputs);
       const dsnProblem = deps.dsnProblem?.();
       if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
-      return { inputs: withDefaults(inputs), failures };
+      return { inputs: keepingCapturedFingerprint(olds, withDefaults(inputs)), failures };
     },
 
     async diff(_id, rawOlds, rawNews) {

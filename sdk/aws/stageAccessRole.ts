@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultRoleName } from "../../provider/aws/roleName";
 import { trustPolicy } from "../../provider/aws/trustPolicy";
-import { providerShim } from "../providerShim";
+import { DynamicResource } from "../dynamicResource";
 
 type In<T> = pulumi.Input<T>;
 
@@ -60,8 +60,6 @@ export interface StageAccessRoleArgs {
   readonly verify?: In<boolean>;
 }
 
-const provider = providerShim("stageAccessRole");
-
 /** Outputs that carry the external ID. */
 const SECRET_OUTPUTS = ["externalId", "trustPolicy"];
 
@@ -97,7 +95,7 @@ const SECRET_OUTPUTS = ["externalId", "trustPolicy"];
  * const stage = new databend.Stage("raw_stage", { url: role.stageUrl, connection: conn });
  * ```
  */
-export class StageAccessRole extends pulumi.dynamic.Resource {
+export class StageAccessRole extends DynamicResource {
   /** ARN of the role: the connection's `roleArn`. */
   declare readonly roleArn: pulumi.Output<string>;
   /** Name of the role. */
@@ -145,14 +143,10 @@ export class StageAccessRole extends pulumi.dynamic.Resource {
       // Unknown keys go through so that check() names them at preview time.
       if (!(key in props) && value !== undefined) props[key] = value as pulumi.Input<unknown>;
     }
-    super(
-      provider,
-      resourceName,
-      props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
-      "databend",
-      "StageAccessRole",
-    );
+    super("stageAccessRole", "StageAccessRole", resourceName, props, {
+      ...opts,
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
+    });
     if (args.externalId !== undefined) {
       // Yours: use the input itself, so the provider never needs to return it.
       (this as { externalId: pulumi.Output<string> }).externalId = pulumi

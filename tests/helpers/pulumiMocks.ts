@@ -1,8 +1,10 @@
 /**
  * `pulumi.runtime.setMocks` wiring for SDK tests: records what each resource registers and answers
- * with its inputs as state (plus any extra state a test asks for).
+ * with its inputs as state, plus what the provider's `check` adds (a connection's fingerprint), plus
+ * any extra state a test asks for.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { connectionHandlers } from "../../provider/resources/connection";
 
 /** What one resource registered with the (mocked) engine. */
 export interface RegisteredResource {
@@ -32,14 +34,15 @@ export async function installMocks(
   const registered = new Map<string, RegisteredResource>();
   await pulumi.runtime.setMocks(
     {
-      newResource(args) {
+      async newResource(args) {
         const r: RegisteredResource = {
           type: args.type,
           name: args.name,
           inputs: args.inputs as Record<string, unknown>,
         };
         registered.set(args.name, r);
-        return { id: `${args.name}-id`, state: { ...r.inputs, ...extraState(r) } };
+        const checked = r.type.endsWith(":Connection") ? await checkedConnection(r.inputs) : {};
+        return { id: `${args.name}-id`, state: { ...r.inputs, ...checked, ...extraState(r) } };
       },
       call: (args) => args.inputs as Record<string, unknown>,
     },
@@ -48,6 +51,16 @@ export async function installMocks(
     false,
   );
   return registered;
+}
+
+/** What the provider's `check` adds to a connection's inputs (its fingerprint), as the engine would. */
+async function checkedConnection(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const plain = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, plainValue(v)]));
+  const r = await connectionHandlers(() => Promise.reject(new Error("no session in SDK tests"))).check(
+    {},
+    plain,
+  );
+  return r.failures.length === 0 ? { fingerprint: r.inputs.fingerprint } : {};
 }
 
 /** Resolves an output's value (mocks run as `up`, so every value is known). */

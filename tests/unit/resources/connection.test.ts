@@ -126,6 +126,35 @@ describe("connection check", () => {
     expect(r.inputs).toEqual({ ...torontoInputs(), fingerprint: torontoFp() });
   });
 
+  it("reuses the previous inputs' fingerprint when name, type and every parameter are the same", async () => {
+    const olds = { ...torontoInputs(), fingerprint: "v2:0123456789abcdef01234567" };
+    const r = await connectionHandlers(noSession()).check(olds, torontoInputs());
+    expect(r.inputs.fingerprint).toBe("v2:0123456789abcdef01234567");
+  });
+
+  it.each([
+    ["a secret changed", torontoInputs({ secretAccessKey: "rotated" })],
+    ["a parameter was added", torontoInputs({ region: "us-east-2" })],
+    ["the Databend name changed", torontoInputs({ name: "toronto_v2" })],
+  ])("derives the fingerprint again when %s", async (_what, news) => {
+    const olds = { ...torontoInputs(), fingerprint: torontoFp() };
+    const r = await connectionHandlers(noSession()).check(olds, news);
+    expect(r.inputs.fingerprint).toMatch(/^v2:[0-9a-f]{24}$/);
+    expect(r.inputs.fingerprint).not.toBe(torontoFp());
+  });
+
+  it.each([
+    ["drifted (refresh found a change)", { ...torontoInputs(), fingerprint: DRIFTED }],
+    ["from package 0.1", { ...torontoInputs(), fingerprint: legacyConnectionFingerprint("s3", {}) }],
+    [
+      "without the secret (inputs written by refresh)",
+      { ...torontoInputs({ secretAccessKey: undefined }), fingerprint: "v2:0123456789abcdef01234567" },
+    ],
+  ])("derives the fingerprint when the previous one is %s", async (_what, olds) => {
+    const r = await connectionHandlers(noSession()).check(olds, torontoInputs());
+    expect(r.inputs.fingerprint).toBe(torontoFp());
+  });
+
   it("keeps a fingerprint the input already has (the SDK computes it at preview)", async () => {
     const r = await connectionHandlers(noSession()).check({}, torontoInputs({ fingerprint: "v2:given" }));
     expect(r.inputs.fingerprint).toBe("v2:given");

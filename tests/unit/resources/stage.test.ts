@@ -173,6 +173,41 @@ describe("stage check", () => {
   });
 });
 
+describe("stage check keeps the connection fingerprint it recorded", () => {
+  const olds = settled(s3Stage());
+
+  it("while the stage keeps its copy: the inputs stay as they were, so Pulumi has nothing to write", async () => {
+    const r = await stageHandlers(noSession()).check(olds, s3Stage({ connectionFingerprint: FP_NEW }));
+    expect(r.inputs.connectionFingerprint).toBe(FP_OLD);
+    expect(r.inputs).toEqual(olds);
+  });
+
+  it.each([
+    [
+      'onConnectionChange is "recreate"',
+      s3Stage({ connectionFingerprint: FP_NEW, onConnectionChange: "recreate" }),
+    ],
+    [
+      "the stage now refers to another connection",
+      s3Stage({ connectionFingerprint: FP_NEW, connectionName: "other" }),
+    ],
+  ])("lets the current fingerprint through when %s", async (_what, news) => {
+    const r = await stageHandlers(noSession()).check(olds, news);
+    expect(r.inputs.connectionFingerprint).toBe(FP_NEW);
+  });
+
+  it("lets the current fingerprint through when a re-capture of this stage is requested", async () => {
+    deployment.setEnv("DATABEND_RECAPTURE", "my_s3_stage");
+    const r = await stageHandlers(noSession()).check(olds, s3Stage({ connectionFingerprint: FP_NEW }));
+    expect(r.inputs.connectionFingerprint).toBe(FP_NEW);
+  });
+
+  it("takes the fingerprint as given on create (no previous inputs)", async () => {
+    const r = await stageHandlers(noSession()).check({}, s3Stage({ connectionFingerprint: FP_NEW }));
+    expect(r.inputs.connectionFingerprint).toBe(FP_NEW);
+  });
+});
+
 describe("stage create", () => {
   it("creates an internal stage with a bare CREATE STAGE", async () => {
     const db = new FakeSession(NEW_SERVER);

@@ -1,7 +1,7 @@
 import { ResourceInitError } from "../../../provider/errors/ResourceInitError";
 import type { ResourceHandlers } from "../../../provider/resources/handlers";
-import { call, configure as hostConfigure } from "../../../sdk/dynamicHost";
-import { providerShim } from "../../../sdk/providerShim";
+import { call, configure as hostConfigure, provider } from "../../../sdk/dynamicHost";
+import { providerModuleText } from "../../../sdk/dynamicResource";
 
 const handlers: Partial<ResourceHandlers> = {};
 const configure = jest.fn();
@@ -25,26 +25,40 @@ jest.mock(
 
 jest.mock("../../../sdk/engineLog", () => ({ engineDebugLog: () => sink }));
 
-jest.mock(
-  "pulumi-databend/dynamic",
-  () => ({
-    configure: (r: unknown) => forwarded("configure", r),
-    call: (kind: string, method: string, args: unknown[]) => forwarded(kind, method, args),
-  }),
-  { virtual: true },
-);
+jest.mock("pulumi-databend/dynamic", () => ({ provider: (kind: string) => forwarded("provider", kind) }), {
+  virtual: true,
+});
 
-describe("providerShim", () => {
-  it("forwards every method, with its kind and arguments, to the package's dynamic host", async () => {
-    const shim = providerShim("stage");
-    await shim.check?.({ a: 1 }, { b: 2 });
-    await shim.diff?.("id", { a: 1 }, { b: 2 });
-    await shim.delete?.("id", { a: 1 });
-    expect(forwarded.mock.calls).toEqual([
-      ["stage", "check", [{ a: 1 }, { b: 2 }]],
-      ["stage", "diff", ["id", { a: 1 }, { b: 2 }]],
-      ["stage", "delete", ["id", { a: 1 }]],
+describe("providerModuleText", () => {
+  it("is one line, under 100 bytes, that asks the installed package's dynamic host for the provider", () => {
+    const text = providerModuleText("stageAccessRole");
+    expect(text.trim().split("\n")).toHaveLength(1);
+    expect(text.length).toBeLessThan(100);
+    // What Pulumi's dynamic-provider plugin does with it: evaluate the module, call handler().
+    const mod: { exports: { handler?: () => unknown } } = { exports: {} };
+    new Function("exports", "require", "module", text)(mod.exports, require, mod);
+    mod.exports.handler?.();
+    expect(forwarded).toHaveBeenCalledWith("provider", "stageAccessRole");
+  });
+});
+
+describe("provider", () => {
+  it("is one object per kind whose methods forward their kind and arguments to the handlers", async () => {
+    expect(provider("stage")).toBe(provider("stage"));
+    const calls: unknown[] = [];
+    handlers.check = async (...a: unknown[]) => (calls.push(["check", ...a]), { inputs: {}, failures: [] });
+    handlers.diff = async (...a: unknown[]) => (calls.push(["diff", ...a]), { changes: false });
+    handlers.delete = async (...a: unknown[]) => void calls.push(["delete", ...a]);
+    const p = provider("stage");
+    await p.check?.({ a: 1 }, { b: 2 });
+    await p.diff?.("id", { a: 1 }, { b: 2 });
+    await p.delete?.("id", { a: 1 });
+    expect(calls).toEqual([
+      ["check", { a: 1 }, { b: 2 }],
+      ["diff", "id", { a: 1 }, { b: 2 }],
+      ["delete", "id", { a: 1 }],
     ]);
+    expect(p.configure).toBe(hostConfigure);
   });
 });
 
