@@ -12,6 +12,7 @@ export default tseslint.config(
       "examples/*/node_modules/",
       "**/*.js",
       "**/*.mjs",
+      "**/*.cjs",
     ],
   },
   js.configs.recommended,

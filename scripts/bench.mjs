@@ -3,34 +3,34 @@
 // interleaved, R repetitions each:
 //   ours    the package (tests/e2e/programs/spec);
 //   floorB  the same program shape with a no-op dynamic provider (the Pulumi engine's own floor);
-//   floorA  the same DDL sent directly through databend-driver from this script (Databend's floor).
+//   floorA  the same DDL sent directly through databend-driver from this script (Databend's floor);
+//   floorBwide (only with --variants) floor B with as many properties per resource as ours stores.
 // Phases: up (create), preview (no changes), refresh (`refresh --yes`, which previews first), up with
 // every connection's secret changed (stages stay `same`), destroy. It writes docs/performance.md
 // (medians, ratios to floor B, statements per phase, state bytes per resource) and the raw figures as
 // docs/performance.json.
-// Usage: node scripts/bench.mjs [--reps R] [N ...]   (default: --reps 3 10 50)
-import { execFileSync } from "node:child_process";
+// Usage: node scripts/bench.mjs [--reps R] [--variants ours,floorB,floorA,floorBwide] [--append] [N ...]
+//        (default: --reps 3 --variants ours,floorB,floorA 10 50)
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { promisify } from "node:util";
+import { ROOT as root, SPEC_PROGRAM as program, benchResources, stackEnv } from "./lib/benchPrograms.mjs";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const require = createRequire(import.meta.url);
-const env = Object.fromEntries(
-  fs
-    .readFileSync(path.join(root, ".stack/env"), "utf8")
-    .split("\n")
-    .map((l) => /^export ([A-Z_]+)='([^']*)'/.exec(l))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
-const program = path.join(root, "tests/e2e/programs/spec");
+const execFileAsync = promisify(execFile);
+const env = stackEnv();
 const argv = process.argv.slice(2);
 const repsAt = argv.indexOf("--reps");
 const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : 3;
+const variantsAt = argv.indexOf("--variants");
+const VARIANTS = variantsAt >= 0 ? argv[variantsAt + 1].split(",") : ["ours", "floorB", "floorA"];
+// --append: keep the figures of other sizes from docs/performance.json (a long size can run on its own).
+const append = argv.includes("--append");
 const sizes = argv
-  .filter((_, i) => i !== repsAt && i !== repsAt + 1)
+  .filter((_, i) => ![repsAt, repsAt + 1, variantsAt, variantsAt + 1].includes(i))
   .map(Number)
   .filter((n) => n > 0);
 const PHASES = ["up", "preview", "refresh", "update", "destroy"];
@@ -40,32 +40,14 @@ async function statements() {
 }
 
 function resources(variant, n, run, secretKey) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    if (variant === "floorB") {
-      out.push({ kind: "Trivial", name: `c${i}`, args: { value: `c${i}-${secretKey}` } });
-      out.push({ kind: "Trivial", name: `s${i}`, args: { value: { $ref: `c${i}`, $out: "id" } } });
-      continue;
-    }
-    out.push({
-      kind: "Connection",
-      name: `c${i}`,
-      args: {
-        name: `b${run}_c${i}`,
-        storageType: "s3",
-        accessKeyId: "AKIABENCH",
-        secretAccessKey: { $secret: secretKey },
-        endpointUrl: env.AWS_ENDPOINT_URL,
-        region: "us-east-1",
-      },
-    });
-    out.push({
-      kind: "Stage",
-      name: `s${i}`,
-      args: { name: `b${run}_s${i}`, url: `s3://bench-${i}/data/`, connection: { $ref: `c${i}` } },
-    });
-  }
-  return out;
+  return benchResources(variant, n, `b${run}`, secretKey, env.AWS_ENDPOINT_URL);
+}
+
+/** Leaf values a resource stores (inputs and outputs, nested values counted one by one). */
+function leafValues(v) {
+  if (Array.isArray(v)) return v.reduce((n, x) => n + leafValues(x), 0);
+  if (v && typeof v === "object") return Object.values(v).reduce((n, x) => n + leafValues(x), 0);
+  return 1;
 }
 
 /** Peak resident memory (MiB) of the dynamic-provider plugin processes, sampled while `fn` runs. */
@@ -102,41 +84,48 @@ async function runPulumi(variant, n, run) {
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   };
-  const pulumi = (...args) =>
-    execFileSync("pulumi", [...args, "--stack", stack, "--cwd", program, "--non-interactive"], {
-      env: runEnv,
-      stdio: "pipe",
-      maxBuffer: 256 * 1024 * 1024,
-    });
+  // Asynchronous, so that the memory sampler's timer runs while the CLI does.
+  const pulumi = async (...args) =>
+    (
+      await execFileAsync("pulumi", [...args, "--stack", stack, "--cwd", program, "--non-interactive"], {
+        env: runEnv,
+        maxBuffer: 256 * 1024 * 1024,
+      })
+    ).stdout;
   const out = {};
   const phase = async (label, fn) => {
     const before = await statements();
     const stop = sampler();
     const t0 = performance.now();
-    fn();
+    await fn();
     const seconds = (performance.now() - t0) / 1000;
     out[label] = { seconds, statements: (await statements()) - before, providerPeakMiB: stop() };
   };
   try {
-    pulumi("stack", "init");
-    pulumi("config", "set", "--secret", "databend:dsn", env.DATABEND_DSN);
-    pulumi(
+    await pulumi("stack", "init");
+    await pulumi("config", "set", "--secret", "databend:dsn", env.DATABEND_DSN);
+    await pulumi(
       "config",
       "set",
       "--secret",
       "secrets",
       JSON.stringify({ a: "bench-secret-a", b: "bench-secret-b" }),
     );
-    pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "a")));
+    await pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "a")));
     await phase("up", () => pulumi("up", "--yes", "--skip-preview"));
-    const state = JSON.parse(pulumi("stack", "export").toString());
+    const state = JSON.parse(await pulumi("stack", "export"));
     const managed = state.deployment.resources.filter((r) => !r.type.startsWith("pulumi:"));
     out.stateBytesPerResource = Math.round(
       managed.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / managed.length,
     );
+    out.valuesPerResource =
+      Math.round(
+        (managed.reduce((sum, r) => sum + leafValues(r.inputs) + leafValues(r.outputs), 0) / managed.length) *
+          10,
+      ) / 10;
     await phase("preview", () => pulumi("preview", "--expect-no-changes"));
     await phase("refresh", () => pulumi("refresh", "--yes"));
-    pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "b")));
+    await pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "b")));
     await phase("update", () => pulumi("up", "--yes", "--skip-preview"));
     await phase("destroy", () => pulumi("destroy", "--yes", "--skip-preview"));
   } finally {
@@ -202,12 +191,17 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const raw = [];
-let run = Date.now().toString(36).slice(-4);
+const rawFile = path.join(root, "docs/performance.json");
+const raw =
+  append && fs.existsSync(rawFile)
+    ? JSON.parse(fs.readFileSync(rawFile, "utf8")).filter((r) => !sizes.includes(r.n))
+    : [];
+const run = Date.now().toString(36).slice(-4);
+const TAG = { ours: "o", floorB: "b", floorA: "a", floorBwide: "w" };
 for (const n of sizes.length ? sizes : [10, 50]) {
   for (let rep = 0; rep < reps; rep++) {
-    for (const variant of ["ours", "floorB", "floorA"]) {
-      const id = `${run}${n}${rep}${variant[5] ?? "o"}`.toLowerCase();
+    for (const variant of VARIANTS) {
+      const id = `${run}${n}${rep}${TAG[variant]}`.toLowerCase();
       const figures = variant === "floorA" ? await runFloorA(n, id) : await runPulumi(variant, n, id);
       raw.push({ n, rep, variant, ...figures });
       process.stderr.write(`n=${n} rep=${rep} ${variant} done\n`);
@@ -215,47 +209,68 @@ for (const n of sizes.length ? sizes : [10, 50]) {
   }
 }
 
+const has = (variant) => raw.some((r) => r.variant === variant);
+/** How many repetitions each size had, e.g. "3 at N = 10 and 200, 1 at N = 500". */
+function repsText() {
+  const byN = new Map();
+  for (const r of raw) byN.set(r.n, Math.max(byN.get(r.n) ?? 0, r.rep + 1));
+  const groups = new Map();
+  for (const [n, k] of byN) groups.set(k, [...(groups.get(k) ?? []), n]);
+  return [...groups].map(([k, ns]) => `${k} at N = ${ns.join(", ")}`).join("; ");
+}
 const lines = [];
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 lines.push("# Performance", "");
 lines.push(
   `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, the real Pulumi CLI on a \`file://\` backend, ` +
-    `the local Databend endpoint. Medians of ${reps} interleaved repetitions; N connections + N stages. ` +
-    "Ratios are to floor B (the same program shape on a no-op dynamic provider). Raw figures: `docs/performance.json`.",
+    `the local Databend endpoint. Medians of the interleaved repetitions (${repsText()}); N connections + N stages. ` +
+    "Ratios are to floor B (the same program shape on a no-op dynamic provider)" +
+    (has("floorBwide")
+      ? " and to floor B wide (the same, with as many properties per resource as ours stores)"
+      : "") +
+    ". Raw figures: `docs/performance.json`.",
   "",
 );
+const wideCols = has("floorBwide") ? [" ours / floor B wide |", " floor B wide (s) |"] : ["", ""];
 lines.push(
-  "| N | phase | ours / floor B | ours (s) | floor B (s) | floor A (s) | statements (ours) | floor A statements |",
+  `| N | phase | ours / floor B |${wideCols[0]} ours (s) | floor B (s) |${wideCols[1]} floor A (s) | statements (ours) | floor A statements |`,
 );
-lines.push("|---|---|---|---|---|---|---|---|");
+lines.push(`|---|---|---|${has("floorBwide") ? "---|---|" : ""}---|---|---|---|---|`);
 for (const n of [...new Set(raw.map((r) => r.n))]) {
   for (const p of PHASES) {
     const m = (variant, key = "seconds") =>
       median(raw.filter((r) => r.n === n && r.variant === variant && r[p]).map((r) => r[p][key]));
     const ours = m("ours");
     const b = m("floorB");
+    const w = has("floorBwide") ? m("floorBwide") : NaN;
     const a = raw.some((r) => r.n === n && r.variant === "floorA" && r[p]) ? m("floorA") : NaN;
     const aStatements = Number.isNaN(a) ? "" : String(m("floorA", "statements"));
+    const fmt = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
+    const wide = has("floorBwide") ? [` ${fmt(ours / w, 2)} |`, ` ${fmt(w, 1)} |`] : ["", ""];
     lines.push(
-      `| ${n} | ${p} | ${(ours / b).toFixed(2)} | ${ours.toFixed(1)} | ${b.toFixed(1)} | ${Number.isNaN(a) ? "-" : a.toFixed(1)} | ${m("ours", "statements")} | ${aStatements} |`,
+      `| ${n} | ${p} | ${(ours / b).toFixed(2)} |${wide[0]} ${ours.toFixed(1)} | ${b.toFixed(1)} |${wide[1]} ${Number.isNaN(a) ? "-" : a.toFixed(1)} | ${m("ours", "statements")} | ${aStatements} |`,
     );
   }
 }
+const pulumiVariants = ["ours", "floorB", "floorBwide"].filter(has);
 lines.push(
   "",
-  "| N | state bytes per resource (ours) | floor B | provider peak RSS, MiB (ours / floor B) |",
+  `| N | state bytes per resource (${pulumiVariants.join(" / ")}) | stored values per resource (${pulumiVariants.join(" / ")}) | provider peak RSS, MiB (${pulumiVariants.join(" / ")}) |`,
   "|---|---|---|---|",
 );
 for (const n of [...new Set(raw.map((r) => r.n))]) {
   const m = (variant, f) => median(raw.filter((r) => r.n === n && r.variant === variant).map(f));
+  const each = (f) =>
+    pulumiVariants.map((v) => (raw.some((r) => r.n === n && r.variant === v) ? f(v) : "-")).join(" / ");
   const peak = (v) => m(v, (r) => Math.max(...PHASES.map((p) => r[p]?.providerPeakMiB ?? 0))).toFixed(0);
   lines.push(
-    `| ${n} | ${m("ours", (r) => r.stateBytesPerResource)} | ${m("floorB", (r) => r.stateBytesPerResource)} | ${peak("ours")} / ${peak("floorB")} |`,
+    `| ${n} | ${each((v) => m(v, (r) => r.stateBytesPerResource))} | ${each((v) => m(v, (r) => r.valuesPerResource))} | ${each(peak)} |`,
   );
 }
 fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-fs.writeFileSync(path.join(root, "docs/performance.json"), JSON.stringify(raw, null, 2) + "\n");
+raw.sort((x, y) => x.n - y.n);
+fs.writeFileSync(rawFile, JSON.stringify(raw, null, 2) + "\n");
 const md = path.join(root, "docs/performance.md");
 const notes = fs.existsSync(md) ? fs.readFileSync(md, "utf8").split("\n<!-- notes -->\n")[1] : undefined;
 fs.writeFileSync(md, lines.join("\n") + "\n" + (notes ? `\n<!-- notes -->\n${notes}` : ""));

@@ -32,14 +32,16 @@ function resolve(v) {
   return v;
 }
 
+// A no-op dynamic resource (the benchmark's floor B): its outputs are its inputs.
 const trivialProvider = {
   async create(inputs) {
-    return { id: `trivial-${inputs.value}`, outs: { value: inputs.value } };
+    const outs = Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "__provider"));
+    return { id: `trivial-${inputs.value}`, outs };
   },
 };
 class Trivial extends pulumi.dynamic.Resource {
   constructor(name, args, opts) {
-    super(trivialProvider, name, { value: args.value }, opts, "test", "Trivial");
+    super(trivialProvider, name, { ...args }, opts, "test", "Trivial");
   }
 }
 
