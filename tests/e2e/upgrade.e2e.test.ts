@@ -58,7 +58,10 @@ async function writeOldProviders(stack: TestStack, version: string): Promise<voi
         ? "stage"
         : undefined;
     if (!kind) continue;
-    const text = fs.readFileSync(path.join(FIXTURES, `${version}-${kind}.js`), "utf8");
+    // The fixture is the connection's; a stage's differs only in the kind its shim captured.
+    const text = fs
+      .readFileSync(path.join(FIXTURES, `${version}.js`), "utf8")
+      .replace(/kind: "connection"/g, `kind: "${kind}"`);
     for (const bag of [r.inputs, r.outputs]) if (bag) bag.__provider = text;
   }
   const file = path.join(stack.dir, `state-${version}.json`);
