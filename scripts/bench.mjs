@@ -27,7 +27,8 @@ const repsAt = argv.indexOf("--reps");
 const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : 3;
 const variantsAt = argv.indexOf("--variants");
 const VARIANTS = variantsAt >= 0 ? argv[variantsAt + 1].split(",") : ["ours", "floorB", "floorA"];
-// --append: keep the figures of other sizes from docs/performance.json (a long size can run on its own).
+// --append: keep the figures already in docs/performance.json and add these repetitions to them (a long
+// size can run on its own, one repetition at a time).
 const append = argv.includes("--append");
 const sizes = argv
   .filter((_, i) => ![repsAt, repsAt + 1, variantsAt, variantsAt + 1].includes(i))
@@ -83,7 +84,11 @@ async function runPulumi(variant, n, run) {
     PULUMI_CONFIG_PASSPHRASE: "bench",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // The program reads its resources from this file: at N = 500 the JSON is over the 128 KiB that
+    // Linux allows one command-line argument or environment variable (config travels in one).
+    SPEC_RESOURCES_FILE: path.join(dir, "resources.json"),
   };
+  const setResources = (list) => fs.writeFileSync(runEnv.SPEC_RESOURCES_FILE, JSON.stringify(list));
   // Asynchronous, so that the memory sampler's timer runs while the CLI does.
   const pulumi = async (...args) =>
     (
@@ -111,7 +116,7 @@ async function runPulumi(variant, n, run) {
       "secrets",
       JSON.stringify({ a: "bench-secret-a", b: "bench-secret-b" }),
     );
-    await pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "a")));
+    setResources(resources(variant, n, run, "a"));
     await phase("up", () => pulumi("up", "--yes", "--skip-preview"));
     const state = JSON.parse(await pulumi("stack", "export"));
     const managed = state.deployment.resources.filter((r) => !r.type.startsWith("pulumi:"));
@@ -125,7 +130,7 @@ async function runPulumi(variant, n, run) {
       ) / 10;
     await phase("preview", () => pulumi("preview", "--expect-no-changes"));
     await phase("refresh", () => pulumi("refresh", "--yes"));
-    await pulumi("config", "set", "resources", JSON.stringify(resources(variant, n, run, "b")));
+    setResources(resources(variant, n, run, "b"));
     await phase("update", () => pulumi("up", "--yes", "--skip-preview"));
     await phase("destroy", () => pulumi("destroy", "--yes", "--skip-preview"));
   } finally {
@@ -192,14 +197,12 @@ const median = (xs) => {
 };
 
 const rawFile = path.join(root, "docs/performance.json");
-const raw =
-  append && fs.existsSync(rawFile)
-    ? JSON.parse(fs.readFileSync(rawFile, "utf8")).filter((r) => !sizes.includes(r.n))
-    : [];
+const raw = append && fs.existsSync(rawFile) ? JSON.parse(fs.readFileSync(rawFile, "utf8")) : [];
 const run = Date.now().toString(36).slice(-4);
 const TAG = { ours: "o", floorB: "b", floorA: "a", floorBwide: "w" };
 for (const n of sizes.length ? sizes : [10, 50]) {
-  for (let rep = 0; rep < reps; rep++) {
+  const repBase = Math.max(-1, ...raw.filter((r) => r.n === n).map((r) => r.rep)) + 1;
+  for (let rep = repBase; rep < repBase + reps; rep++) {
     for (const variant of VARIANTS) {
       const id = `${run}${n}${rep}${TAG[variant]}`.toLowerCase();
       const figures = variant === "floorA" ? await runFloorA(n, id) : await runPulumi(variant, n, id);

@@ -32,6 +32,9 @@ const baseEnv = {
   PULUMI_SKIP_UPDATE_CHECK: "true",
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
 };
+// The program reads its resources from a file: at large N the JSON is over Linux's 128 KiB per argument.
+const resourcesFile = path.join(dir, "resources.json");
+baseEnv.SPEC_RESOURCES_FILE = resourcesFile;
 const pulumi = (args, extraEnv = {}) =>
   execFileSync("pulumi", [...args, "--stack", stack, "--cwd", program, "--non-interactive"], {
     env: { ...baseEnv, ...extraEnv },
@@ -127,11 +130,11 @@ try {
   pulumi(["stack", "init"]);
   pulumi(["config", "set", "--secret", "databend:dsn", env.DATABEND_DSN]);
   pulumi(["config", "set", "--secret", "secrets", JSON.stringify({ a: "profile-a", b: "profile-b" })]);
-  pulumi(["config", "set", "resources", JSON.stringify(resources("a"))]);
+  fs.writeFileSync(resourcesFile, JSON.stringify(resources("a")));
   summarise(profiled("up", ["up", "--yes", "--skip-preview"]));
   if (process.env.STATE_OUT) fs.writeFileSync(process.env.STATE_OUT, pulumi(["stack", "export"]));
   summarise(profiled("preview", ["preview", "--expect-no-changes"]));
-  pulumi(["config", "set", "resources", JSON.stringify(resources("b"))]);
+  fs.writeFileSync(resourcesFile, JSON.stringify(resources("b")));
   summarise(profiled("update", ["up", "--yes", "--skip-preview"]));
   summarise(profiled("destroy", ["destroy", "--yes", "--skip-preview"]));
 } finally {

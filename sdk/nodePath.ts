@@ -4,7 +4,7 @@ import * as path from "path";
  * Makes Pulumi's dynamic-provider plugin find its modules when the program's folder has no
  * `node_modules` of its own: the common case of an Automation API inline program whose `workDir` is a
  * temporary folder (pulumi/pulumi#5578). The plugin resolves `@pulumi/pulumi/cmd/dynamic-provider`,
- * and the serialized shims resolve `pulumi-databend/provider`, from the program's folder; Node also
+ * and the provider module in state resolves `pulumi-databend/dynamic`, from the program's folder; Node also
  * searches the folders in `NODE_PATH`. Importing this package adds the `node_modules` folder that holds
  * this package's `@pulumi/pulumi` to `NODE_PATH` of this process, which every `pulumi` command the
  * Automation API starts afterwards (and the plugins those start) inherits. Nothing else is changed, and

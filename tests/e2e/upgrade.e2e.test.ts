@@ -124,7 +124,7 @@ describe.each(["0.1", "0.2"])("state whose resources store the %s provider", (ve
 });
 
 describe("state written by this version", () => {
-  it("stores a one-line provider module of under 100 bytes per copy", async () => {
+  it("stores a one-line provider module of under 100 bytes per copy, and under 3 KB per resource", async () => {
     const stack = await new TestStack().init();
     try {
       await stack.setConfig("secrets", { a: testSecret("upgrade-new") }, true);
@@ -133,6 +133,10 @@ describe("state written by this version", () => {
       const sizes = await providersInState(stack);
       expect(sizes).toHaveLength(4);
       expect(Math.max(...sizes)).toBeLessThan(100);
+      const state = JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } };
+      const mine = state.deployment.resources.filter((r) => r.type.includes(":dynamic/databend:"));
+      expect(mine).toHaveLength(2);
+      for (const r of mine) expect(JSON.stringify(r).length).toBeLessThan(3000);
     } finally {
       await stack.cleanup();
     }

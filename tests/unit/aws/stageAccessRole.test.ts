@@ -236,7 +236,7 @@ describe("StageAccessRole create", () => {
     const init = e as ResourceInitError;
     expect(init.id).toBe("stage-role");
     expect(init.message).toMatch(/bucket 'my-data' does not exist/);
-    expect(init.properties).not.toHaveProperty("__provider"); // the host shim adds it (sdk/providerShim.ts)
+    expect(init.properties).not.toHaveProperty("__provider"); // the host shim adds it (sdk/dynamicHost.ts)
     expect(init.properties).not.toHaveProperty("externalId");
     expect(init.properties).not.toHaveProperty("trustPolicy");
     expect(JSON.stringify(init.properties)).not.toContain(String(inputs.externalId));

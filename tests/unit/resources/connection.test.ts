@@ -155,7 +155,7 @@ describe("connection check", () => {
     expect(r.inputs.fingerprint).toBe(torontoFp());
   });
 
-  it("keeps a fingerprint the input already has (the SDK computes it at preview)", async () => {
+  it("keeps a fingerprint the input already has (programs of package 0.2 derived it)", async () => {
     const r = await connectionHandlers(noSession()).check({}, torontoInputs({ fingerprint: "v2:given" }));
     expect(r.inputs.fingerprint).toBe("v2:given");
   });
