@@ -17,7 +17,13 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
-import { ROOT as root, SPEC_PROGRAM as program, benchResources, stackEnv } from "./lib/benchPrograms.mjs";
+import {
+  ROOT as root,
+  SPEC_PROGRAM as program,
+  benchResources,
+  stackEnv,
+  throwawayBackend,
+} from "./lib/benchPrograms.mjs";
 
 const require = createRequire(import.meta.url);
 const execFileAsync = promisify(execFile);
@@ -73,21 +79,8 @@ function sampler() {
 }
 
 async function runPulumi(variant, n, run) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-bench-"));
-  fs.mkdirSync(path.join(dir, "state"));
+  const { dir, env: runEnv } = throwawayBackend("bench");
   const stack = `bench${run}`;
-  const runEnv = {
-    ...process.env,
-    PATH: `${path.join(root, ".tools/bin")}:${process.env.PATH}`,
-    PULUMI_HOME: path.join(dir, "home"),
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bench",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // The program reads its resources from this file: at N = 500 the JSON is over the 128 KiB that
-    // Linux allows one command-line argument or environment variable (config travels in one).
-    SPEC_RESOURCES_FILE: path.join(dir, "resources.json"),
-  };
   const setResources = (list) => fs.writeFileSync(runEnv.SPEC_RESOURCES_FILE, JSON.stringify(list));
   // Asynchronous, so that the memory sampler's timer runs while the CLI does.
   const pulumi = async (...args) =>

@@ -8,12 +8,17 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import {
+  ROOT as root,
+  SPEC_PROGRAM as program,
+  benchResources,
+  stackEnv,
+  throwawayBackend,
+} from "./lib/benchPrograms.mjs";
 
 const run = promisify(execFile);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const { FaultProxy } = await import(path.join(root, "tests/support/faultProxy.ts"));
 
 const args = process.argv.slice(2);
@@ -21,36 +26,14 @@ const parallelAt = args.indexOf("--parallel");
 const parallel = parallelAt >= 0 ? Number(args[parallelAt + 1]) : 32;
 const n = Number(args.find((a, i) => /^\d+$/.test(a) && (parallelAt < 0 || i !== parallelAt + 1)) ?? 500);
 
-const envFile = path.join(root, ".stack/env");
-if (!fs.existsSync(envFile)) throw new Error("the local stack is not running: run `npm run stack:start`");
-const stackEnv = Object.fromEntries(
-  fs
-    .readFileSync(envFile, "utf8")
-    .split("\n")
-    .map((l) => /^export ([A-Z_]+)='([^']*)'/.exec(l))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
-
+const local = stackEnv();
 const id = Math.random().toString(36).slice(2, 6);
 const prefix = `load${id}_`;
-const program = path.join(root, "tests/e2e/programs/spec");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-load-"));
-fs.mkdirSync(path.join(dir, "state"));
+const { dir, env: backendEnv } = throwawayBackend("load");
 const stack = `load${id}`;
-const proxy = await FaultProxy.start(stackEnv.DATABEND_BRIDGE_URL, { lifetimeMs: 6 * 3600_000 });
-const specFile = path.join(dir, "resources.json");
-const runEnv = {
-  ...process.env,
-  ...stackEnv,
-  SPEC_RESOURCES_FILE: specFile,
-  PATH: `${path.join(root, ".tools/bin")}:${process.env.PATH}`,
-  PULUMI_HOME: path.join(dir, "home"),
-  PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-  PULUMI_CONFIG_PASSPHRASE: "load",
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-};
+const proxy = await FaultProxy.start(local.DATABEND_BRIDGE_URL, { lifetimeMs: 6 * 3600_000 });
+const specFile = backendEnv.SPEC_RESOURCES_FILE;
+const runEnv = { ...backendEnv, ...local };
 delete runEnv.DATABEND_DSN;
 
 async function pulumi(...cmd) {
@@ -64,27 +47,7 @@ async function pulumi(...cmd) {
 }
 
 function resources(secretKey) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    out.push({
-      kind: "Connection",
-      name: `c${i}`,
-      args: {
-        name: `${prefix}c${i}`,
-        storageType: "s3",
-        accessKeyId: "AKIALOAD",
-        secretAccessKey: { $secret: secretKey },
-        endpointUrl: stackEnv.AWS_ENDPOINT_URL,
-        region: "us-east-1",
-      },
-    });
-    out.push({
-      kind: "Stage",
-      name: `s${i}`,
-      args: { name: `${prefix}s${i}`, url: `s3://load-${i}/data/`, connection: { $ref: `c${i}` } },
-    });
-  }
-  return out;
+  return benchResources("ours", n, `load${id}`, secretKey, local.AWS_ENDPOINT_URL);
 }
 
 /** What a statement is, for the tally: its leading keywords. */
@@ -100,7 +63,7 @@ let direct;
 async function live() {
   if (!direct) {
     const { Client } = createRequire(import.meta.url)("databend-driver");
-    direct = await new Client(stackEnv.DATABEND_DSN).getConn();
+    direct = await new Client(local.DATABEND_DSN).getConn();
   }
   const names = [];
   for (const sql of ["SHOW CONNECTIONS", "SHOW STAGES"]) {

@@ -9,9 +9,14 @@
 // Figures, not a test.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { ROOT as root, SPEC_PROGRAM as program, benchResources, stackEnv } from "./lib/benchPrograms.mjs";
+import {
+  ROOT as root,
+  SPEC_PROGRAM as program,
+  benchResources,
+  stackEnv,
+  throwawayBackend,
+} from "./lib/benchPrograms.mjs";
 
 const env = stackEnv();
 const n = Number(process.argv[2] ?? 50);
@@ -20,21 +25,9 @@ const hook = process.env.PROFILE_NODE ? path.join(root, "scripts/lib/cpuProfileH
 const run = Date.now().toString(36).slice(-4);
 const resources = (secret) => benchResources(variant, n, `p${run}`, secret, env.AWS_ENDPOINT_URL);
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-profile-"));
-fs.mkdirSync(path.join(dir, "state"));
+const { dir, env: baseEnv } = throwawayBackend("profile");
+const resourcesFile = baseEnv.SPEC_RESOURCES_FILE;
 const stack = `profile${run}`;
-const baseEnv = {
-  ...process.env,
-  PATH: `${path.join(root, ".tools/bin")}:${process.env.PATH}`,
-  PULUMI_HOME: path.join(dir, "home"),
-  PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-  PULUMI_CONFIG_PASSPHRASE: "profile",
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-};
-// The program reads its resources from a file: at large N the JSON is over Linux's 128 KiB per argument.
-const resourcesFile = path.join(dir, "resources.json");
-baseEnv.SPEC_RESOURCES_FILE = resourcesFile;
 const pulumi = (args, extraEnv = {}) =>
   execFileSync("pulumi", [...args, "--stack", stack, "--cwd", program, "--non-interactive"], {
     env: { ...baseEnv, ...extraEnv },

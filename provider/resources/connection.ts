@@ -138,11 +138,10 @@ function sameParams(a: StorageParams, b: StorageParams): boolean {
 }
 
 /**
- * The fingerprint `check` put in the inputs, so that
- * create and update do not derive it a second time; undefined when there is none.
+ * The fingerprint `check` put in the inputs (or a program of package 0.2 did, derived the same way),
+ * so that create and update do not derive it a second time; undefined when there is none.
  */
 function checkedFingerprint(inputs: Props): string | undefined {
-  // A fingerprint given by a program (package 0.2's SDK derived it) was derived the same way.
   return isFingerprint(inputs.fingerprint) ? inputs.fingerprint : undefined;
 }
 

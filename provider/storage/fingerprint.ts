@@ -36,13 +36,9 @@ function derive(text: string, salt: string): string {
   return fp;
 }
 
-function connectionSalt(storageType: StorageType, name: string): string {
-  return `pulumi-databend/connection/v2/${storageType}/${name}`;
-}
-
 /** The fingerprint of connection `name` with these parameters (cached per process). */
 export function connectionFingerprint(storageType: StorageType, params: StorageParams, name: string): string {
-  return derive(canonicalParams(storageType, params), connectionSalt(storageType, name));
+  return derive(canonicalParams(storageType, params), `pulumi-databend/connection/v2/${storageType}/${name}`);
 }
 
 /** True when `fp` has the form of a current fingerprint (`v2:` and 24 hex characters). */

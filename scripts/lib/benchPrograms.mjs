@@ -1,6 +1,8 @@
-// Shared by `npm run bench` (scripts/bench.mjs) and scripts/profile.mjs: the local stack's environment
-// and the program both deploy through tests/e2e/programs/spec.
+// Shared by `npm run bench` (scripts/bench.mjs), `npm run load` (scripts/load.mjs) and
+// scripts/profile.mjs: the local stack's environment, a throwaway Pulumi backend, and the resources
+// they deploy through tests/e2e/programs/spec.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /** The repository root. */
@@ -11,9 +13,11 @@ export const SPEC_PROGRAM = path.join(ROOT, "tests/e2e/programs/spec");
 
 /** The running local stack's variables (.stack/env, written by scripts/local-stack). */
 export function stackEnv() {
+  const file = path.join(ROOT, ".stack/env");
+  if (!fs.existsSync(file)) throw new Error("the local stack is not running: run `npm run stack:start`");
   return Object.fromEntries(
     fs
-      .readFileSync(path.join(ROOT, ".stack/env"), "utf8")
+      .readFileSync(file, "utf8")
       .split("\n")
       .map((l) => /^export ([A-Z_]+)='([^']*)'/.exec(l))
       .filter(Boolean)
@@ -22,8 +26,32 @@ export function stackEnv() {
 }
 
 /**
- * N connections and N stages (one per connection) for the spec program; `secretKey` picks the secret
- * (changing it changes every connection). Variants:
+ * A throwaway Pulumi backend in a new temp folder named after `label`: `{ dir, env }`, where `env` is
+ * this process's environment plus the project's tools on PATH, a PULUMI_HOME and a `file://` backend
+ * in `dir`, passphrase `label`, no update checks or plugin downloads, and SPEC_RESOURCES_FILE: the
+ * spec program reads its resources from that file (at N = 500 their JSON is over the 128 KiB that
+ * Linux allows one argument or environment variable, so they cannot travel as config).
+ */
+export function throwawayBackend(label) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-databend-${label}-`));
+  fs.mkdirSync(path.join(dir, "state"));
+  const env = {
+    ...process.env,
+    PATH: `${path.join(ROOT, ".tools/bin")}:${process.env.PATH}`,
+    PULUMI_HOME: path.join(dir, "home"),
+    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: label,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    SPEC_RESOURCES_FILE: path.join(dir, "resources.json"),
+  };
+  return { dir, env };
+}
+
+/**
+ * N connections and N stages (one per connection) for the spec program, named `<prefix>_c<i>` and
+ * `<prefix>_s<i>` in Databend; `secretKey` picks the secret (changing it changes every connection).
+ * Variants:
  *   ours       the package's Connection and Stage;
  *   floorB     the same shape on a no-op dynamic provider, one property per resource;
  *   floorBwide floor B with as many input properties per resource as ours stores (the engine's cost per
