@@ -77,13 +77,14 @@ export function resolveAwsRegion(): string | undefined {
   return current.awsRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
-function listedIn(variable: string, name: string): boolean {
+/** True when the comma-separated list in `variable` names `name`, or (where `wildcard` counts) is `*`. */
+function listedIn(variable: string, name: string, wildcard = true): boolean {
   const raw = process.env[variable];
   if (!raw) return false;
   return raw
     .split(",")
     .map((s) => s.trim())
-    .some((s) => s === "*" || s === name);
+    .some((s) => (wildcard && s === "*") || s === name);
 }
 
 /**
@@ -108,4 +109,29 @@ export const ADOPT_VARIABLE = "DATABEND_ADOPT";
 /** True when this run was asked to take over an existing object named `name`. */
 export function adoptRequested(name: string): boolean {
   return listedIn(ADOPT_VARIABLE, name);
+}
+
+/**
+ * Environment variable naming stages to drop with their files in this run although their state has no
+ * `forceDestroy: true` (comma-separated Databend names; no wildcard: each name is a decision to delete
+ * files). The way out of a delete that still carries the settings it was planned with, such as the old
+ * name of a renamed internal stage: `DATABEND_FORCE_DESTROY=raw pulumi up`.
+ */
+export const FORCE_DESTROY_VARIABLE = "DATABEND_FORCE_DESTROY";
+
+/** True when this run was asked to drop stage `name` even if it holds files. */
+export function forceDestroyRequested(name: string): boolean {
+  return listedIn(FORCE_DESTROY_VARIABLE, name, false);
+}
+
+/**
+ * Environment variable naming stages whose delete in this run keeps them in Databend, files and all,
+ * and only removes them from the stack's state (comma-separated Databend names; no wildcard):
+ * `DATABEND_KEEP=raw pulumi up`. The other way out of a delete refused because the stage holds files.
+ */
+export const KEEP_VARIABLE = "DATABEND_KEEP";
+
+/** True when this run was asked to keep stage `name` in Databend when its resource is deleted. */
+export function keepRequested(name: string): boolean {
+  return listedIn(KEEP_VARIABLE, name, false);
 }

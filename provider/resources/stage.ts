@@ -20,9 +20,17 @@ import { StageRow, parseStageRow } from "../storage/stageRow";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { connectionFingerprint, isLegacyFingerprint } from "../storage/fingerprint";
 import { pickParams, secretValues } from "../storage/storageSpecs";
-import { ADOPT_VARIABLE, RECAPTURE_VARIABLE, adoptRequested, recaptureRequested } from "../settings";
+import {
+  ADOPT_VARIABLE,
+  RECAPTURE_VARIABLE,
+  adoptRequested,
+  forceDestroyRequested,
+  keepRequested,
+  recaptureRequested,
+} from "../settings";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { blockedDropError, forcedNotice, keptNotice } from "./blockedDrop";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import { notify } from "./notices";
@@ -344,6 +352,20 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     return rows[0] ? parseStageRow(rows[0]) : undefined;
   }
 
+  /** How many files `LIST @name` finds, or undefined when the stage does not exist (2501). */
+  async function listFiles(s: SqlSession, name: string): Promise<number | undefined> {
+    try {
+      const files = await s.query(renderListStage(name), {
+        action: `list files of stage ${name}`,
+        hints: HINTS,
+      });
+      return files.length;
+    } catch (e) {
+      if (isDatabendError(e) && e.serverCode === 2501) return undefined;
+      throw e;
+    }
+  }
+
   /**
    * Servers without ALTER STAGE also drop COMMENT from CREATE STAGE, so they cannot store a comment:
    * refuse one before anything is created.
@@ -370,7 +392,8 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
 
   async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
     const row = await describe(s, spec.name);
-    const existingInternal = row?.stageType === "Internal";
+    // Anything but an external stage may hold files (Internal, and the older layouts' other kinds).
+    const existingInternal = row !== undefined && row.stageType !== "External";
     const action = `adopt stage ${spec.name}`;
     if (existingInternal && spec.url !== undefined) {
       throw new DatabendError(
@@ -396,12 +419,14 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), { action, hints: HINTS });
       return;
     }
-    // The existing stage is external: it holds no files of its own, so replacing it loses nothing.
+    // The existing stage is external: it holds no files of its own, so replacing it loses nothing. CREATE OR
+    // REPLACE would delete an internal stage's files: `row` is the live stage, read right before this (no
+    // statement goes in between), and a stage that was gone is created plainly, never replaced.
     await s.exec(
       renderCreateStage(
         spec.name,
         { url: spec.url, source: sourceOf(spec), fileFormat: spec.fileFormat },
-        { orReplace: true },
+        { orReplace: row !== undefined },
       ),
       {
         action,
@@ -604,22 +629,28 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
 
     async delete(id, props) {
       if (keptForSuccessor("stage", id, "stage")) return;
+      if (keepRequested(id)) {
+        notify("info", keptNotice(id));
+        return;
+      }
       const spec = parseStage(props);
       const s = await session();
       invalidateListings();
-      if (spec.url === undefined && !spec.forceDestroy) {
-        let files: unknown[] = [];
-        try {
-          files = await s.query(renderListStage(id), { action: `list files of stage ${id}`, hints: HINTS });
-        } catch (e) {
-          if (!(isDatabendError(e) && e.serverCode === 2501)) throw e;
-        }
-        if (files.length > 0) {
-          throw new DatabendError(
-            `delete stage ${id}: the internal stage holds ${files.length} file(s), which DROP STAGE would delete. ` +
-              "Remove them first, or set `forceDestroy: true` on the Stage to drop it with its files",
-            { code: "InvalidInput", retryable: false },
-          );
+      const forced = forceDestroyRequested(id);
+      // The drop is decided from the live stage, never from the state, which may be out of date (the name
+      // re-created outside Pulumi as an internal stage with files). One case needs no read: the state
+      // records an internal stage with forceDestroy, so whatever lives under the name may go (an external
+      // stage holds no files of its own, an internal one was forced).
+      if (forced || spec.url !== undefined || !spec.forceDestroy) {
+        const row = await describe(s, id);
+        if (!row) return; // already gone
+        if (row.stageType !== "External") {
+          const files = await listFiles(s, id);
+          if (files === undefined) return; // gone since DESC
+          if (files > 0 && !forced) {
+            throw blockedDropError({ name: id, files, stateSaysExternal: spec.url !== undefined });
+          }
+          if (files > 0) notify("info", forcedNotice(id, files));
         }
       }
       await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS, idempotent: true });

@@ -15,7 +15,13 @@ export interface RecordedNotice {
 }
 
 /** The environment variables a test may set; restored after every test. */
-const VARIABLES = ["DATABEND_ADOPT", "DATABEND_RECAPTURE", "DATABEND_DSN"] as const;
+const VARIABLES = [
+  "DATABEND_ADOPT",
+  "DATABEND_RECAPTURE",
+  "DATABEND_DSN",
+  "DATABEND_FORCE_DESTROY",
+  "DATABEND_KEEP",
+] as const;
 
 /** A deployment-scoped environment variable a test may set. */
 export type DeploymentVariable = (typeof VARIABLES)[number];

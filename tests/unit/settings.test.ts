@@ -2,17 +2,21 @@ import {
   ADOPT_VARIABLE,
   DEFAULT_CONNECT_TIMEOUT_SECONDS,
   DEFAULT_QUERY_TIMEOUT_SECONDS,
+  FORCE_DESTROY_VARIABLE,
+  KEEP_VARIABLE,
   NO_DSN_MESSAGE,
   RECAPTURE_VARIABLE,
   adoptRequested,
   configure,
   findDsn,
+  forceDestroyRequested,
   getSettings,
+  keepRequested,
   recaptureRequested,
   resolveDsn,
   resolveTimeouts,
 } from "../../provider/settings";
-import { freshDeployment } from "../helpers/deployment";
+import { DeploymentVariable, freshDeployment } from "../helpers/deployment";
 
 const deployment = freshDeployment();
 
@@ -79,16 +83,20 @@ describe("findDsn", () => {
   });
 });
 
-describe.each<[string, "DATABEND_RECAPTURE" | "DATABEND_ADOPT", (name: string) => boolean]>([
-  [RECAPTURE_VARIABLE, "DATABEND_RECAPTURE", recaptureRequested],
-  [ADOPT_VARIABLE, "DATABEND_ADOPT", adoptRequested],
-])("%s", (_name, variable, requested) => {
+// DATABEND_FORCE_DESTROY and DATABEND_KEEP take names only: a wildcard would decide for every stage at once.
+describe.each<[string, DeploymentVariable, (name: string) => boolean, boolean]>([
+  [RECAPTURE_VARIABLE, "DATABEND_RECAPTURE", recaptureRequested, true],
+  [ADOPT_VARIABLE, "DATABEND_ADOPT", adoptRequested, true],
+  [FORCE_DESTROY_VARIABLE, "DATABEND_FORCE_DESTROY", forceDestroyRequested, false],
+  [KEEP_VARIABLE, "DATABEND_KEEP", keepRequested, false],
+])("%s", (_name, variable, requested, wildcard) => {
   it.each<[string, string | undefined, boolean]>([
     ["unset", undefined, false],
     ["empty", "", false],
     ["naming it", "my_stage", true],
     ["listing it with spaces", "other, my_stage ,third", true],
-    ["*", "*", true],
+    ["*", "*", wildcard],
+    ["* beside another name", "other,*", wildcard],
     ["naming another", "my_stage_2", false],
     ["naming it in another case", "MY_STAGE", false],
   ])("is %s -> %s", (_what, value, expected) => {

@@ -980,44 +980,207 @@ describe("stage read", () => {
 });
 
 describe("stage delete", () => {
-  it("refuses to drop an internal stage that holds files, and drops nothing", async () => {
-    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, [{ name: "a.csv" }, { name: "b.csv" }]);
-    await expect(stageHandlers(db.factory()).delete("raw", await created(internalStage()))).rejects.toThrow(
-      /internal stage holds 2 file\(s\).*forceDestroy: true/,
+  /** A session on which `raw` is a live internal stage holding `files`. */
+  const internalWith = (files: string[]) =>
+    new FakeSession(NEW_SERVER).respond(/^DESC STAGE raw$/, [internalRow()]).respond(
+      /^LIST @raw$/,
+      files.map((name) => ({ name })),
     );
-    expect(db.statements).toEqual(["LIST @raw"]);
+
+  it("refuses to drop an internal stage that holds files, naming both ways out, and drops nothing", async () => {
+    const db = internalWith(["a.csv", "b.csv"]);
+    const err = await stageHandlers(db.factory())
+      .delete("raw", await created(internalStage()))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(isDatabendError(err)).toBe(true);
+    const message = (err as Error).message;
+    expect(message).toMatch(
+      /internal stage holds 2 file\(s\), which DROP STAGE would delete, so it was not dropped/,
+    );
+    expect(message).toContain("`DATABEND_KEEP=raw pulumi up` (or `DATABEND_KEEP=raw pulumi destroy`");
+    expect(message).toContain(
+      "`DATABEND_FORCE_DESTROY=raw pulumi up` (or `DATABEND_FORCE_DESTROY=raw pulumi destroy`",
+    );
+    expect(message).toContain("does not reach a delete already planned");
+    expect(message).not.toContain("created outside Pulumi");
+    expect(db.statements).toEqual(["DESC STAGE raw", "LIST @raw"]);
   });
 
-  it("drops an internal stage with files when forceDestroy is set", async () => {
-    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, [{ name: "a.csv" }]);
+  it("drops an internal stage with files when its state has forceDestroy, without reading it", async () => {
+    const db = internalWith(["a.csv"]);
     await stageHandlers(db.factory()).delete("raw", await created(internalStage({ forceDestroy: true })));
     expect(db.statements).toEqual(["DROP STAGE IF EXISTS raw"]);
   });
 
   it("drops an empty internal stage after checking it", async () => {
-    const db = new FakeSession(NEW_SERVER).respond(/^LIST @raw$/, []);
+    const db = internalWith([]);
     await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
-    expect(db.statements).toEqual(["LIST @raw", "DROP STAGE IF EXISTS raw"]);
+    expect(db.statements).toEqual(["DESC STAGE raw", "LIST @raw", "DROP STAGE IF EXISTS raw"]);
   });
 
-  it("succeeds when the internal stage is already gone (2501)", async () => {
-    const db = new FakeSession(NEW_SERVER).fail(/^LIST @raw$/, 2501, "Unknown stage raw");
+  it("succeeds, sending no DROP, when the stage is already gone", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, []);
     await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
-    expect(db.statements).toEqual(["LIST @raw", "DROP STAGE IF EXISTS raw"]);
+    await stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage()));
+    expect(db.statements).toEqual(["DESC STAGE raw", "DESC STAGE my_s3_stage"]);
+  });
+
+  it("succeeds when the stage goes between DESC and LIST (2501)", async () => {
+    const db = new FakeSession(NEW_SERVER)
+      .respond(/^DESC STAGE raw$/, [internalRow()])
+      .fail(/^LIST @raw$/, 2501, "Unknown stage raw");
+    await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
+    expect(db.statements).toEqual(["DESC STAGE raw", "LIST @raw"]);
   });
 
   it("does not drop when listing fails for another reason", async () => {
-    const db = new FakeSession(NEW_SERVER).fail(/^LIST @raw$/, 1063, "Permission denied");
+    const db = new FakeSession(NEW_SERVER)
+      .respond(/^DESC STAGE raw$/, [internalRow()])
+      .fail(/^LIST @raw$/, 1063, "Permission denied");
     await expect(
       stageHandlers(db.factory()).delete("raw", await created(internalStage())),
     ).rejects.toMatchObject({ serverCode: 1063 });
-    expect(db.statements).toEqual(["LIST @raw"]);
+    expect(db.statements).toEqual(["DESC STAGE raw", "LIST @raw"]);
   });
 
-  it("drops an external stage directly, since its files live elsewhere", async () => {
-    const db = new FakeSession(NEW_SERVER);
+  it("does not drop when the stage cannot be read", async () => {
+    const db = new FakeSession(NEW_SERVER).fail(/^DESC STAGE/, 1063, "Permission denied");
+    await expect(
+      stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage())),
+    ).rejects.toMatchObject({ serverCode: 1063 });
+    expect(db.statements).toEqual(["DESC STAGE my_s3_stage"]);
+  });
+
+  it("drops a live external stage after one DESC, since its files live elsewhere", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [externalRow()]);
     await stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage()));
-    expect(db.statements).toEqual(["DROP STAGE IF EXISTS my_s3_stage"]);
+    expect(db.statements).toEqual(["DESC STAGE my_s3_stage", "DROP STAGE IF EXISTS my_s3_stage"]);
+  });
+
+  it("drops without LIST a stage the state says is internal but that is external now", async () => {
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE raw$/, [externalRow({ name: "raw" })]);
+    await stageHandlers(db.factory()).delete("raw", await created(internalStage()));
+    expect(db.statements).toEqual(["DESC STAGE raw", "DROP STAGE IF EXISTS raw"]);
+  });
+
+  describe("a stage the state says is external, re-created outside Pulumi as an internal stage with files", () => {
+    const liveInternal = (name: string) =>
+      new FakeSession(NEW_SERVER)
+        .respond(/^DESC STAGE/, [internalRow({ name })])
+        .respond(/^LIST @/, [{ name: "a.csv" }, { name: "b.csv" }, { name: "c.csv" }]);
+
+    it("is listed and not dropped, and the error says the state is out of date", async () => {
+      const db = liveInternal("my_s3_stage");
+      await expect(
+        stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage())),
+      ).rejects.toThrow(/holds 3 file\(s\).*state records an external stage.*created outside Pulumi/s);
+      expect(db.statements).toEqual(["DESC STAGE my_s3_stage", "LIST @my_s3_stage"]);
+    });
+
+    it("is not dropped even when the state has forceDestroy (it was given for another stage)", async () => {
+      const db = liveInternal("my_s3_stage");
+      await expect(
+        stageHandlers(db.factory()).delete("my_s3_stage", await created(s3Stage({ forceDestroy: true }))),
+      ).rejects.toThrow(/holds 3 file\(s\)/);
+      expect(db.statements).not.toContain("DROP STAGE IF EXISTS my_s3_stage");
+    });
+
+    it("is not dropped on the old name of a rename either", async () => {
+      const olds = await created(s3Stage());
+      const db = liveInternal("my_s3_stage");
+      const h = stageHandlers(db.factory());
+      const news = settled(s3Stage({ name: "other_stage" }));
+      await h.diff("my_s3_stage", olds, news);
+      await h.create(news);
+      await expect(h.delete("my_s3_stage", olds)).rejects.toThrow(/holds 3 file\(s\)/);
+      expect(db.statements.filter((q) => q.startsWith("DROP"))).toEqual([]);
+    });
+
+    it("is not dropped by a delete-before-replace (external to internal under the same name)", async () => {
+      const olds = await created(s3Stage());
+      const h = stageHandlers(liveInternal("my_s3_stage").factory());
+      await expect(h.diff("my_s3_stage", olds, settled({ name: "my_s3_stage" }))).resolves.toMatchObject({
+        replaces: ["url"],
+        deleteBeforeReplace: true,
+      });
+      await expect(h.delete("my_s3_stage", olds)).rejects.toThrow(/holds 3 file\(s\)/);
+    });
+  });
+});
+
+describe("stage delete with DATABEND_KEEP or DATABEND_FORCE_DESTROY", () => {
+  it("DATABEND_KEEP=<name> keeps the stage in Databend, sends nothing and says so", async () => {
+    const state = await created(internalStage());
+    deployment.setEnv("DATABEND_KEEP", "other, raw");
+    await expect(stageHandlers(noSession()).delete("raw", state)).resolves.toBeUndefined();
+    expect(deployment.notices).toEqual([
+      {
+        severity: "info",
+        message: expect.stringMatching(
+          /^stage 'raw' was kept in Databend as it is, files included \(DATABEND_KEEP\)/,
+        ),
+      },
+    ]);
+  });
+
+  it("DATABEND_FORCE_DESTROY=<name> drops the stage with its files, whatever the state says, and says so", async () => {
+    for (const [name, inputs] of [
+      ["raw", internalStage()],
+      ["my_s3_stage", s3Stage()],
+    ] as const) {
+      const state = await created(inputs);
+      const db = new FakeSession(NEW_SERVER)
+        .respond(/^DESC STAGE/, [internalRow({ name })])
+        .respond(/^LIST @/, [{ name: "a.csv" }, { name: "b.csv" }]);
+      deployment.setEnv("DATABEND_FORCE_DESTROY", name);
+      await stageHandlers(db.factory()).delete(name, state);
+      expect(db.statements).toEqual([`DESC STAGE ${name}`, `LIST @${name}`, `DROP STAGE IF EXISTS ${name}`]);
+    }
+    expect(deployment.notices.map((n) => n.message)).toEqual([
+      "stage 'raw' was dropped with its 2 file(s), as DATABEND_FORCE_DESTROY asked",
+      "stage 'my_s3_stage' was dropped with its 2 file(s), as DATABEND_FORCE_DESTROY asked",
+    ]);
+  });
+
+  it.each([
+    ["DATABEND_KEEP", "*"],
+    ["DATABEND_KEEP", "raw2,ra"],
+    ["DATABEND_FORCE_DESTROY", "*"],
+    ["DATABEND_FORCE_DESTROY", "raw_other"],
+  ] as const)("%s=%s does not name `raw`: the delete is refused as usual", async (variable, value) => {
+    const db = new FakeSession(NEW_SERVER)
+      .respond(/^DESC STAGE raw$/, [internalRow()])
+      .respond(/^LIST @raw$/, [{ name: "a.csv" }]);
+    deployment.setEnv(variable, value);
+    await expect(stageHandlers(db.factory()).delete("raw", await created(internalStage()))).rejects.toThrow(
+      /holds 1 file\(s\)/,
+    );
+    expect(db.statements).toEqual(["DESC STAGE raw", "LIST @raw"]);
+  });
+
+  it("the way out of a renamed internal stage with files: refused, then each variable converges", async () => {
+    const olds = await created(internalStage());
+    const news = settled(internalStage({ name: "raw_new", forceDestroy: true }));
+    const attempt = async () => {
+      const db = new FakeSession(NEW_SERVER)
+        .respond(/^DESC STAGE raw$/, [internalRow()])
+        .respond(/^LIST @raw$/, [{ name: "a.csv" }]);
+      const h = stageHandlers(db.factory());
+      await h.diff("raw", olds, news);
+      await h.create(news);
+      resetClaims();
+      await h.delete("raw", olds); // the pending delete keeps its old inputs: forceDestroy false
+      return db.statements;
+    };
+    await expect(attempt()).rejects.toThrow(/DATABEND_KEEP=raw pulumi up/);
+    deployment.setEnv("DATABEND_KEEP", "raw");
+    expect((await attempt()).filter((q) => q.startsWith("DROP"))).toEqual([]);
+    deployment.setEnv("DATABEND_KEEP", "");
+    deployment.setEnv("DATABEND_FORCE_DESTROY", "raw");
+    expect((await attempt()).filter((q) => q.startsWith("DROP"))).toEqual(["DROP STAGE IF EXISTS raw"]);
   });
 });
 
@@ -1265,7 +1428,7 @@ describe("stage delete of a name this deployment holds", () => {
 
   it("drops the old name after a rename, which only claims the new one", async () => {
     const olds = await created(s3Stage());
-    const db = new FakeSession(NEW_SERVER);
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE my_s3_stage$/, [externalRow()]);
     const h = stageHandlers(db.factory());
     const news = settled(s3Stage({ name: "other_stage" }));
     await h.diff("my_s3_stage", olds, news);
@@ -1273,6 +1436,7 @@ describe("stage delete of a name this deployment holds", () => {
     await h.delete("my_s3_stage", olds);
     expect(db.statements).toEqual([
       expect.stringMatching(/^CREATE STAGE other_stage /),
+      "DESC STAGE my_s3_stage",
       "DROP STAGE IF EXISTS my_s3_stage",
     ]);
   });
