@@ -16,6 +16,7 @@ import {
   legacyConnectionFingerprint,
 } from "../storage/fingerprint";
 import { maskedMatches } from "../storage/masking";
+import { parseStorageParamsDisplay } from "../storage/storageParamsDisplay";
 import {
   STORAGE_SPECS,
   StorageParams,
@@ -24,6 +25,7 @@ import {
   paramForSqlKey,
   pickParams,
   secretValues,
+  sqlKeysOf,
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
@@ -149,15 +151,7 @@ function secretsOf(c: ConnectionInputs): string[] {
   return secretValues(c.storageType, c.params);
 }
 
-/** Parses DESC CONNECTION's `storage_params` column: `k1=v1 k2=v2` (values masked by the server). */
-export function parseStorageParamsDisplay(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const tok of text.split(/\s+/).filter(Boolean)) {
-    const eq = tok.indexOf("=");
-    if (eq > 0) out[tok.slice(0, eq).toLowerCase()] = tok.slice(eq + 1);
-  }
-  return out;
-}
+export { parseStorageParamsDisplay };
 
 /** Placeholder stored when refresh finds a value changed outside Pulumi (the real value is unreadable). */
 export const CHANGED_OUTSIDE = "(changed outside Pulumi)";
@@ -301,7 +295,7 @@ export function connectionHandlers(
           ? state.secretParams.map(String)
           : Object.keys(known).filter((k) => secrets.has(k)),
       );
-      const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""));
+      const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""), sqlKeysOf(serverType));
       const params: StorageParams = {};
       let drifted = state.storageType !== serverType;
       const serverKeys = new Set<string>();
@@ -374,7 +368,7 @@ export function connectionHandlers(
 /** True when DESC CONNECTION's row is consistent with `c` (same type, same keys, masked values match). */
 function matches(c: ConnectionInputs, row: Record<string, unknown>): boolean {
   if (String(row.storage_type ?? "").toLowerCase() !== c.storageType) return false;
-  const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""));
+  const actual = parseStorageParamsDisplay(String(row.storage_params ?? ""), sqlKeysOf(c.storageType));
   const seen = new Set<string>();
   for (const [sqlKey, masked] of Object.entries(actual)) {
     const key = paramForSqlKey(c.storageType, sqlKey);

@@ -273,3 +273,8 @@ export function paramForSqlKey(type: StorageType, sqlKey: string): string | unde
     ([, spec]) => spec.sql === k || (spec.aliases ?? []).includes(k),
   )?.[0];
 }
+
+/** Every key Databend may hold for a parameter of `type`: each SQL key and its aliases, lower-case. */
+export function sqlKeysOf(type: StorageType): string[] {
+  return Object.values(STORAGE_SPECS[type].params).flatMap((spec) => [spec.sql, ...(spec.aliases ?? [])]);
+}

@@ -1,4 +1,5 @@
 import type { CheckFailure } from "../errors/ValidationError";
+import { maskSplitsCharacter } from "../storage/masking";
 import { STORAGE_SPECS, StorageType } from "../storage/storageSpecs";
 
 /**
@@ -6,46 +7,49 @@ import { STORAGE_SPECS, StorageType } from "../storage/storageSpecs";
  * inline `credentials`). Each one prevents a failure or a false drift that only shows after `up`.
  */
 
-/** True when byte `i` of `bytes` is inside a multi-byte UTF-8 character (not at its start). */
-function splitsCharacter(bytes: Buffer, i: number): boolean {
-  return i > 0 && i < bytes.length && ((bytes[i] ?? 0) & 0xc0) === 0x80;
-}
+/** Why a value that some Databend cannot mask is refused, what is allowed, and how to fix it. */
+export const SPLIT_BY_MASK_REASON =
+  "must not have a multi-byte (non-ASCII) character cut by its last 3 bytes: Databend before 1.2.919 masks " +
+  "this value as ****** plus its last 3 bytes, and when they start inside a character it fails with code " +
+  "1001: a connection is created, but then DESC CONNECTION and SHOW CONNECTIONS fail for every user until it " +
+  "is dropped; a stage fails to create. 1.2.919 and later mask by characters, but preview cannot know the " +
+  "server's version. Allowed: a value whose 3rd byte from the end starts a character, that is one ending in " +
+  "3 ASCII characters, in an ASCII character and a 2-byte character (such as e-acute), or in a 3-byte " +
+  "character (such as the euro sign); not one ending in a 4-byte character (an emoji) or with another " +
+  "non-ASCII character in its last 3 bytes. Fix: add or remove a character at the end, or choose another value";
 
 /**
- * Why `value` of parameter `property` cannot be stored as given, or undefined. Never quotes the value.
+ * Why `value` of a storage parameter cannot be stored as given, or undefined. Never quotes the value.
+ * `masked`: whether Databend masks the value somewhere (see {@link paramValueFailures}).
  * - Leading or trailing whitespace (a key read from a file with its newline): Databend keeps it, shows
  *   it masked with the whitespace, and every refresh would report drift.
- * - A secret whose first 2 or last 3 bytes cut a multi-byte character: Databend (1.2.x) masks secrets
- *   by bytes, and DESC/SHOW CONNECTIONS then fail for every user until the connection is dropped.
+ * - A masked value whose last 3 bytes start inside a multi-byte character: Databend before 1.2.919
+ *   masks by bytes and then fails DESC/SHOW for every user (see {@link maskSplitsCharacter}).
  */
-export function valueProblem(value: string, secret: boolean): string | undefined {
+export function valueProblem(value: string, masked: boolean): string | undefined {
   if (value !== value.trim()) {
     return "must not start or end with whitespace or a line break (Databend would keep it and every refresh would report drift)";
   }
-  if (secret) {
-    const bytes = Buffer.from(value, "utf8");
-    const n = bytes.length;
-    if ([2, n - 3, n - 2].some((i) => splitsCharacter(bytes, i))) {
-      return (
-        "must not have a multi-byte (non-ASCII) character among its first 2 or last 3 bytes: Databend masks " +
-        "secrets by bytes, and such a value makes DESC CONNECTION and SHOW CONNECTIONS fail for every user"
-      );
-    }
-  }
+  if (masked && maskSplitsCharacter(value)) return SPLIT_BY_MASK_REASON;
   return undefined;
 }
 
-/** Failures of the string values of `params` for storage type `type`, properties prefixed by `prefix`. */
+/**
+ * Failures of the string values of `params` for storage type `type`, properties prefixed by `prefix`.
+ * Databend masks every one of them: every value in DESC CONNECTION / SHOW CONNECTIONS, and every value
+ * of a stage's inline `CONNECTION = (...)` when CREATE STAGE masks its own statement (tested on 1.2.453,
+ * 1.2.810 and 1.2.895: a value the mask cuts fails that CREATE STAGE with a panic).
+ */
 export function paramValueFailures(
   type: StorageType,
   params: Readonly<Record<string, unknown>>,
   prefix = "",
 ): CheckFailure[] {
   const out: CheckFailure[] = [];
-  for (const [key, spec] of Object.entries(STORAGE_SPECS[type].params)) {
+  for (const key of Object.keys(STORAGE_SPECS[type].params)) {
     const v = params[key];
     if (typeof v !== "string") continue;
-    const reason = valueProblem(v, spec.secret);
+    const reason = valueProblem(v, true);
     if (reason) out.push({ property: prefix + key, reason });
   }
   return out;

@@ -10,6 +10,7 @@ import {
 } from "../../../provider/resources/connection";
 import type { Props } from "../../../provider/resources/handlers";
 import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
+import { maskBefore1_2_919, maskLikeDatabend } from "../../../provider/storage/masking";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
@@ -492,6 +493,48 @@ describe("connection read", () => {
     ]);
     const r = await connectionHandlers(db.factory()).read("toronto", state);
     expect(r.props).toEqual(state);
+  });
+
+  it.each<[string, (v: string) => string]>([
+    ["the current mask format", maskLikeDatabend],
+    ["the pre-1.2.919 mask format", (v) => maskBefore1_2_919(v) ?? "(cannot mask)"],
+  ])(
+    "finds no drift in plain values with spaces, quotes, backslashes, tabs, line breaks or = inside (%s)",
+    async (_what, mask) => {
+      const extra = { region: "etl user 2", endpointUrl: "http://h/ a=b 'c\" \\ d\te\nf x y" };
+      const state = await created(torontoInputs(extra));
+      const server = {
+        access_key_id: KEY_ID,
+        endpoint_url: extra.endpointUrl,
+        region: extra.region,
+        secret_access_key: SECRET,
+      };
+      const text = Object.entries(server)
+        .map(([k, v]) => `${k}=${mask(v)}`)
+        .join(" ");
+      const db = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", text)]);
+      const h = connectionHandlers(db.factory());
+      const r = await h.read("toronto", state);
+      expect(r.props).toEqual(state);
+      await expect(h.diff("toronto", r.props ?? {}, await checked(torontoInputs(extra)))).resolves.toEqual({
+        changes: false,
+      });
+    },
+  );
+
+  it.each([
+    ["the issue's value in the pre-1.2.919 format", "region=******r 2", "etl user 2", false],
+    ["the issue's value in the current format", "region=et*** 2", "etl user 2", false],
+    ["a value changed outside Pulumi (same width)", "region=******r 3", "etl user 2", true],
+    ["a value whose visible end is a space and a quote", "region=******' \"", "x ' \"", false],
+  ])("reads %s", async (_what, regionText, region, drift) => {
+    const state = await created(torontoInputs({ region }));
+    const db = new FakeSession().respond(/^DESC CONNECTION/, [
+      descRow("s3", `access_key_id=AK***LE ${regionText} secret_access_key=wJ***EY`),
+    ]);
+    const r = await connectionHandlers(db.factory()).read("toronto", state);
+    expect(r.props?.region).toBe(drift ? CHANGED_OUTSIDE : region);
+    expect(r.props?.fingerprint === DRIFTED).toBe(drift);
   });
 
   it("returns inputs equal to the state minus its version and secretParams", async () => {

@@ -1,4 +1,10 @@
-import { maskLikeDatabend, maskedMatches } from "../../../provider/storage/masking";
+import {
+  looksMasked,
+  maskBefore1_2_919,
+  maskLikeDatabend,
+  maskSplitsCharacter,
+  maskedMatches,
+} from "../../../provider/storage/masking";
 
 describe("maskLikeDatabend", () => {
   it.each([
@@ -51,4 +57,93 @@ describe("maskedMatches", () => {
   it("rejects *** for a value longer than 4 characters", () => {
     expect(maskedMatches(plain, "***")).toBe(false);
   });
+});
+
+// What Databend 1.2.453, 1.2.810 and 1.2.895 print (checked on each engine): by bytes, the value in
+// clear up to 3 bytes, else six stars and the last 3 bytes; a panic when those cut a character.
+describe("maskBefore1_2_919", () => {
+  it.each([
+    ["", ""],
+    ["ab", "ab"],
+    ["x y", "x y"],
+    ["\u00e9a", "\u00e9a"],
+    ["\u20ac", "\u20ac"],
+    ["abcd", "******bcd"],
+    ["etl user 2", "******r 2"],
+    ["abcdef\u00e9z", "******\u00e9z"],
+    ["abcdef\u20ac", "******\u20ac"],
+    ["a 'q\"\\", '******q"\\'],
+    ["line\nbreak\t", "******ak\t"],
+  ])("masks %j as %j", (value, masked) => {
+    expect(maskBefore1_2_919(value)).toBe(masked);
+  });
+
+  it.each([["gar\u00e7on"], ["abcdef\u{1f511}"], ["\u{1f511}"], ["abcdef\u00e9\u00e9"], ["abc\u20acz"]])(
+    "cannot mask %j: its last 3 bytes start inside a character (the server fails with 1001)",
+    (value) => {
+      expect(maskBefore1_2_919(value)).toBeUndefined();
+      expect(maskSplitsCharacter(value)).toBe(true);
+    },
+  );
+
+  it("splits no character of ASCII values, or of values ending in 3 whole bytes", () => {
+    for (const v of [
+      "",
+      "a",
+      "abc",
+      "garcon",
+      "a\u00e9bcdef",
+      "\u20acbcdef",
+      "\u00e9t\u00e9",
+      "Ren\u00e9e",
+    ]) {
+      expect(maskSplitsCharacter(v)).toBe(false);
+    }
+  });
+});
+
+describe("maskedMatches with any character in the visible part", () => {
+  it.each([
+    ["a space", "etl user 2"],
+    ["quotes and a backslash", "user 'a\" \\b"],
+    ["a tab and a line break", "ab\tcd\nef"],
+    ["an = and multi-byte characters", "k=\u00e9\u20ac\u65e5x=1"],
+    ["stars", "**********"],
+  ])("matches both generations' masks of a value with %s", (_what, value) => {
+    expect(maskedMatches(value, maskLikeDatabend(value))).toBe(true);
+    expect(maskedMatches(value, maskBefore1_2_919(value) as string)).toBe(true);
+  });
+
+  it.each([
+    ["a changed last character", "etl user 2", "******r 3"],
+    ["a space removed", "etl user 2", "******r2"],
+    ["a changed first character", "etl user 2", "Et*** 2"],
+    ["a longer clear value", "x y", "x y "],
+    ["the old mask of a 3-byte value", "x y", "******x y"],
+  ])("rejects %s", (_what, value, masked) => {
+    expect(maskedMatches(value, masked)).toBe(false);
+  });
+});
+
+describe("looksMasked", () => {
+  it.each([
+    ["***"],
+    ["ab***yz"],
+    ["a ***\t\n"],
+    ["\u{1f511}\u{1f511}***\u{1f511}\u{1f511}"],
+    ["******r 2"],
+    ["******\u20ac"],
+    ["******\u00e9z"],
+    [""],
+    ["x y"],
+  ])("accepts %j", (value) => {
+    expect(looksMasked(value)).toBe(true);
+  });
+
+  it.each([["abcd"], ["******"], ["******abcd"], ["ab***y"], ["eu-west-1"], ["x region=***"]])(
+    "rejects %j",
+    (value) => {
+      expect(looksMasked(value)).toBe(false);
+    },
+  );
 });

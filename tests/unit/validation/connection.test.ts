@@ -69,6 +69,13 @@ describe("validateConnectionInputs accepts", () => {
       s3({ accessKeyId: "AKIA", secretAccessKey: "\u00e9a-b-c-xyz" }),
     ],
     ["a plain value with multi-byte characters at its ends", s3({ region: "\u00e9u-west-1\u00e9" })],
+    // No Databend mask cuts there: before 1.2.919 it keeps the last 3 bytes, from 1.2.919 whole characters.
+    [
+      "a secret whose 2nd and 3rd bytes are one character",
+      s3({ accessKeyId: "AKIA", secretAccessKey: "a\u00e9bcdefgh" }),
+    ],
+    ["a secret ending in a 3-byte character", s3({ accessKeyId: "AKIA", secretAccessKey: "abcdefgh\u20ac" })],
+    ["a plain value with spaces, quotes and a backslash inside", s3({ region: "etl user 2 'a\" \\b" })],
   ])("%s", (_what, inputs) => {
     expect(validateConnectionInputs(inputs)).toEqual([]);
   });
@@ -222,22 +229,38 @@ describe("validateConnectionInputs rejects", () => {
   });
 
   it.each<[string, string]>([
-    ["its first 2 bytes", "a\u00e9bcdefgh"],
-    ["its last 3 bytes (a character straddling them)", "abcdefgh\u00e9z"],
-    ["its last 2 bytes (a 3-byte character at the end)", "abcdefgh\u20ac"],
-    ["its last 2 bytes (a 4-byte character at the end)", "abcdefgh\u{1f511}"],
+    ["its last 3 bytes (a character straddling them)", "abcdefgh\u00e9yz"],
+    ["its last 3 bytes (a 4-byte character at the end)", "abcdefgh\u{1f511}"],
+    ["its last 3 bytes (two 2-byte characters at the end)", "abcdefgh\u00e9\u00e9"],
   ])("a secret whose multi-byte character is cut by %s", (_what, secretAccessKey) => {
     const failures = validateConnectionInputs(s3({ accessKeyId: "AKIA", secretAccessKey }));
     expect(failures).toEqual([
       {
         property: "",
         reason: expect.stringMatching(
-          /^secretAccessKey must not have a multi-byte \(non-ASCII\) character among its first 2 or last 3 bytes/,
+          /^secretAccessKey must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/,
         ),
       },
     ]);
     expect(failures[0]?.reason).not.toContain(secretAccessKey);
   });
+
+  it.each<[string, Inputs]>([
+    ["the issue's webhdfs user name", { name: "w", storageType: "webhdfs", userName: "gar\u00e7on" }],
+    ["an S3 region", s3({ region: "us-\u00e9ab" })],
+    ["an S3 endpoint", s3({ endpointUrl: "https://h/\u{1f511}" })],
+    ["an access key ID", s3({ accessKeyId: "AKIA\u00e9yz", secretAccessKey: "s" })],
+  ])(
+    "a plain value whose multi-byte character the mask cuts (%s): every connection value is masked",
+    (_what, inputs) => {
+      const failures = validateConnectionInputs(inputs);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.property).toMatch(/^(userName|region|endpointUrl|accessKeyId)$/);
+      expect(failures[0]?.reason).toMatch(
+        /^must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes.*Fix: /,
+      );
+    },
+  );
 
   it.each(
     STORAGE_TYPES.flatMap((t) =>

@@ -7,7 +7,17 @@ describe("valueProblem", () => {
     ["a secret with multi-byte characters in the middle", "ab\u00e9\u20ac\u{1f511}xyz", true],
     ["a secret starting with a whole 2-byte character", "\u00e9abcdef", true],
     ["a secret ending with a whole 2-byte character (cut by neither mask)", "abcdef\u00e9", true],
+    // Before 1.2.919 Databend keeps the last 3 bytes; from 1.2.919 it keeps 2 characters at each end.
+    ["a masked value with a 2-byte character across byte 2 (no mask cuts there)", "a\u00e9bcdef", true],
+    ["a masked value with a 3-byte character across byte 2", "\u20acbcdef", true],
+    ["a masked value ending in a 3-byte character (its last 3 bytes exactly)", "abcdef\u20ac", true],
+    ["a masked value ending in an ASCII and a 2-byte character", "Ren\u00e9e\u00e9", true],
+    ["a masked value ending in a 2-byte and an ASCII character", "abcdef\u00e9z", true],
+    ["a masked value of at most 3 bytes (shown in clear)", "\u00e9a", true],
+    ["a masked value that is one 3-byte character", "\u20ac", true],
+    ["a masked value with spaces, quotes, a backslash and a tab inside", "etl user 2 'x\"\\\ty", true],
     ["a plain value with multi-byte characters at its ends", "\u00e9t\u00e9", false],
+    ["an unmasked value that a mask would cut", "gar\u00e7on", false],
     ["a short plain value", "a", false],
   ])("accepts %s", (_what, value, secret) => {
     expect(valueProblem(value, secret)).toBeUndefined();
@@ -26,20 +36,24 @@ describe("valueProblem", () => {
   });
 
   it.each<[string, string]>([
-    ["a 2-byte character across byte 2", "a\u00e9bcdef"],
-    ["a 3-byte character across byte 2", "\u20acbcdef"],
-    ["a 2-byte character across the last 3 bytes", "abcdef\u00e9z"],
-    ["a 3-byte character as the last 3 bytes (cut by the last-2 mask)", "abcdef\u20ac"],
+    ["a 2-byte character across the last 3 bytes", "abcdef\u00e9yz"],
     ["a 4-byte character at the end", "abcdef\u{1f511}"],
     ["two 2-byte characters at the end (the first cut by the last-3 mask)", "abcdef\u00e9\u00e9"],
-  ])("rejects a secret with %s", (_what, value) => {
-    expect(valueProblem(value, true)).toMatch(/first 2 or last 3 bytes/);
+    ["the issue's webhdfs user name", "gar\u00e7on"],
+    ["a 3-byte character one byte before the end", "abcd\u20acz"],
+    ["a 4-byte character as the whole value", "\u{1f511}"],
+  ])("rejects a masked value with %s, naming the rule, what is allowed and the fix", (_what, value) => {
+    const reason = valueProblem(value, true);
+    expect(reason).toMatch(/^must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/);
+    expect(reason).toMatch(/code 1001/);
+    expect(reason).toMatch(/Allowed: /);
+    expect(reason).toMatch(/Fix: /);
     expect(valueProblem(value, false)).toBeUndefined();
   });
 
   it("never quotes the value", () => {
     expect(valueProblem(" s3cret-value ", true)).not.toContain("s3cret-value");
-    expect(valueProblem("a\u00e9s3cret-value", true)).not.toContain("s3cret-value");
+    expect(valueProblem("s3cret-value\u00e9yz", true)).not.toContain("s3cret-value");
   });
 });
 
@@ -60,6 +74,32 @@ describe("paramValueFailures", () => {
         property: "credentials.accessKeyId",
         reason: expect.stringMatching(/^must not start or end with whitespace/),
       },
+    ]);
+  });
+
+  it("checks every connection value for the mask rule, secret or not", () => {
+    expect(
+      paramValueFailures("webhdfs", { userName: "gar\u00e7on", delegation: "tok\u00e9nz" }).map(
+        (f) => f.property,
+      ),
+    ).toEqual(["delegation", "userName"]);
+    expect(
+      paramValueFailures("s3", { region: "gar\u00e7on", endpointUrl: "http://h/gar\u00e7on" }),
+    ).toHaveLength(2);
+  });
+
+  it("checks every value of a stage's credentials too (CREATE STAGE masks its CONNECTION clause)", () => {
+    const creds = {
+      accessKeyId: "gar\u00e7on",
+      secretAccessKey: "gar\u00e7on",
+      region: "gar\u00e7on",
+      endpointUrl: "http://h/gar\u00e7on",
+    };
+    expect(paramValueFailures("s3", creds, "credentials.").map((f) => f.property)).toEqual([
+      "credentials.endpointUrl",
+      "credentials.region",
+      "credentials.accessKeyId",
+      "credentials.secretAccessKey",
     ]);
   });
 

@@ -398,9 +398,14 @@ describe("validateStageInputs rejects (names, URLs and credential values)", () =
       /^credentials\.accessKeyId must not start or end with whitespace/,
     ],
     [
-      "a secret that starts by cutting a multi-byte character",
-      { accessKeyId: "AKIA", secretAccessKey: "a\u00e9s3cr3t-value" },
-      /^credentials\.secretAccessKey must not have a multi-byte \(non-ASCII\) character among its first 2 or last 3 bytes/,
+      "a secret whose last 3 bytes cut a multi-byte character",
+      { accessKeyId: "AKIA", secretAccessKey: "s3cr3t-value\u00e9yz" },
+      /^credentials\.secretAccessKey must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/,
+    ],
+    [
+      "a region whose last 3 bytes cut a multi-byte character (CREATE STAGE masks every credential)",
+      { accessKeyId: "AKIA", secretAccessKey: "s3cr3t-value", region: "eu-\u00e9yz" },
+      /^credentials\.region must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/,
     ],
   ])("inline credentials with %s, on the resource and without the value", (_what, credentials, reason) => {
     const failures = validateStageInputs({ name: "s", url: "s3://b/", credentials });
