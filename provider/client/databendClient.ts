@@ -1,8 +1,8 @@
 import { DatabendError } from "../errors/DatabendError";
 import { toDatabendError } from "../errors/mapError";
-import { dsnPassword, maskSecrets } from "../secrets/mask";
+import { dsnPassword, dsnPasswordAsWritten, maskSecrets } from "../secrets/mask";
 import { NO_DSN_MESSAGE, findDsn, resolveTimeouts } from "../settings";
-import { DsnInfo, describeDsn, driverDsn, queryTimeoutOf } from "./dsn";
+import { DsnInfo, describeDsn, driverDsn, dsnReadingProblem, queryTimeoutOf } from "./dsn";
 import { acceptServerVersion } from "./serverVersion";
 import { SqlRow, SqlSession, StatementContext } from "./sqlSession";
 
@@ -31,6 +31,10 @@ const IDEMPOTENT_RETRIES = 2;
 export async function getSession(): Promise<SqlSession> {
   const found = findDsn();
   if (!found) throw new DatabendError(NO_DSN_MESSAGE, { code: "InvalidInput", retryable: false });
+  // Refused before the driver sees it: no byte may go to a host the DSN does not name.
+  const problem = dsnReadingProblem(found.dsn, found.source);
+  if (problem)
+    throw new DatabendError(`connect to Databend: ${problem}`, { code: "InvalidInput", retryable: false });
   const dsn = driverDsn(found.dsn, resolveTimeouts());
   let s = sessions.get(dsn);
   if (!s) {
@@ -129,7 +133,8 @@ class DriverSession implements SqlSession {
       const driver = require("databend-driver") as DriverModule;
       conn = await bounded(new driver.Client(dsn).getConn(), connect + 5, "login");
     } catch (e) {
-      throw connectionFailure(e, info, [secret, dsn]);
+      // The password in both forms, not the whole DSN: its host and options are no secret.
+      throw connectionFailure(e, info, [secret, dsnPasswordAsWritten(dsn)]);
     }
     // Version detection: once per provider process (sessions are cached), logged, and refused when too old.
     const session = new DriverSession(conn, info, secret, queryTimeoutOf(dsn) + 5);
