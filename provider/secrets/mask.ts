@@ -3,14 +3,19 @@ export const MASK = "***";
 
 /**
  * Replaces every occurrence of each secret, of each of its lines, and of their SQL-escaped, JSON-escaped
- * and URL-encoded forms in `text`.
+ * and URL-encoded forms in `text`; then every stretch of `text` that holds a long enough piece of a
+ * secret once whitespace, control characters, escapes and quote doubling are ignored on both sides
+ * (see {@link maskFragments}), so a secret survives no rendering the server applies when it echoes a
+ * statement: a tab shown as spaces, a statement cut short, a caret diagram.
  * Values shorter than 3 characters are left alone, since masking them would garble ordinary text and
  * they carry no secret worth hiding.
  */
 export function maskSecrets(text: string, secrets: Iterable<string | undefined>): string {
   const forms = new Set<string>();
+  const wholes: string[] = [];
   for (const whole of secrets) {
     if (typeof whole !== "string") continue;
+    wholes.push(whole);
     // A multi-line secret (a wrapped base64 key) can surface one line at a time, e.g. in the caret
     // diagram of a syntax error: mask every line on its own too.
     const lines = whole.split(/\r?\n/).map((l) => l.trim());
@@ -29,7 +34,90 @@ export function maskSecrets(text: string, secrets: Iterable<string | undefined>)
   for (const f of [...forms].sort((a, b) => b.length - a.length)) {
     out = out.split(f).join(MASK);
   }
-  return out;
+  return maskFragments(out, wholes);
+}
+
+/** The shortest piece of a secret (in significant characters) that {@link maskFragments} masks. */
+export const MIN_FRAGMENT = 4;
+/** Pieces this long (in significant characters) are masked whatever the secret's length. */
+export const MAX_FRAGMENT = 8;
+
+/**
+ * The significant characters of `s`, each with its index in `s`: whitespace and control characters,
+ * their escaped renderings (`\t`, `\n`, `\x09`, `\u0009`), backslashes and the second quote of a
+ * doubled `''` are skipped, so that the same secret reads the same however a server re-renders it.
+ */
+function significant(s: string): { chars: string; at: number[] } {
+  let chars = "";
+  const at: number[] = [];
+  for (let i = 0; i < s.length;) {
+    const escape = /^\\(?:[tnrvfb0]|x[01][0-9a-fA-F]|u00[01][0-9a-fA-F]|u\{[01]?[0-9a-fA-F]\})/.exec(
+      s.slice(i, i + 8),
+    );
+    if (escape) {
+      i += escape[0].length;
+      continue;
+    }
+    const c = s.charAt(i);
+    const code = c.charCodeAt(0);
+    const skip =
+      /\s/.test(c) ||
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      c === "\\" ||
+      (c === "'" && chars.endsWith("'"));
+    if (!skip) {
+      chars += c;
+      at.push(i);
+    }
+    i += 1;
+  }
+  return { chars, at };
+}
+
+/**
+ * Masks every stretch of `text` whose significant characters (see {@link significant}) are made of
+ * pieces of a secret at least `k` characters long, where `k` is a third of the secret's length kept
+ * between {@link MIN_FRAGMENT} and {@link MAX_FRAGMENT} (and at most the secret's own length). This
+ * catches a secret echoed with its whitespace rendered otherwise, cut off at a line's end or start,
+ * or split over the lines of a caret diagram; what it may mask too much is statement text that shares
+ * `k` characters with a secret.
+ */
+export function maskFragments(text: string, secrets: Iterable<string | undefined>): string {
+  const spans: [number, number][] = [];
+  let view: { chars: string; at: number[] } | undefined;
+  for (const secret of secrets) {
+    if (typeof secret !== "string") continue;
+    const sig = significant(secret).chars;
+    if (sig.length < 3) continue;
+    const k = Math.min(sig.length, Math.max(MIN_FRAGMENT, Math.min(MAX_FRAGMENT, Math.ceil(sig.length / 3))));
+    const grams = new Set<string>();
+    for (let i = 0; i + k <= sig.length; i++) grams.add(sig.slice(i, i + k));
+    view ??= significant(text);
+    const { chars, at } = view;
+    let start = -1;
+    let end = -1;
+    for (let i = 0; i + k <= chars.length; i++) {
+      if (!grams.has(chars.slice(i, i + k))) continue;
+      if (start >= 0 && i <= end) end = i + k;
+      else {
+        if (start >= 0) spans.push([at[start] as number, (at[end - 1] as number) + 1]);
+        start = i;
+        end = i + k;
+      }
+    }
+    if (start >= 0) spans.push([at[start] as number, (at[end - 1] as number) + 1]);
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let pos = 0;
+  for (const [from, to] of spans) {
+    if (to <= pos) continue;
+    out += text.slice(pos, Math.max(pos, from)) + (from >= pos ? MASK : "");
+    pos = to;
+  }
+  return out + text.slice(pos);
 }
 
 /**
@@ -66,6 +154,11 @@ function splitDsn(dsn: string): { head: string; password: string; tail: string }
 export function maskDsn(dsn: string): string {
   const parts = splitDsn(dsn);
   return parts && parts.password ? `${parts.head}${MASK}${parts.tail}` : dsn;
+}
+
+/** The password of a DSN as written (percent-encoded or not), so that form can be masked too. */
+export function dsnPasswordAsWritten(dsn: string): string | undefined {
+  return splitDsn(dsn)?.password || undefined;
 }
 
 /** Extracts the (decoded) password of a DSN, so it can be masked wherever it might appear. */

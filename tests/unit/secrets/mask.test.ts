@@ -1,4 +1,12 @@
-import { MASK, dsnPassword, maskDsn, maskSecrets } from "../../../provider/secrets/mask";
+import {
+  MASK,
+  MAX_FRAGMENT,
+  dsnPassword,
+  dsnPasswordAsWritten,
+  maskDsn,
+  maskFragments,
+  maskSecrets,
+} from "../../../provider/secrets/mask";
 import { literal } from "../../../provider/sql/quote";
 
 describe("maskSecrets", () => {
@@ -101,5 +109,83 @@ describe("dsnPassword", () => {
   // which maskSecrets then ignores as too short, so the password is never masked.
   it("reads a password that contains a raw @ as the driver does", () => {
     expect(dsnPassword("databend://root:p@ssw0rd@localhost:8000/default")).toBe("p@ssw0rd");
+  });
+});
+
+/**
+ * What the server does to a statement when it echoes it (issue 21, F2): a tab rendered as spaces or
+ * as `\t`, the statement cut short, a caret diagram under it. None of it may let a secret through.
+ */
+describe("maskSecrets on a statement as the server echoes it", () => {
+  const secret = "wJalr\tXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  const statement = `CREATE STAGE s URL = 's3://b|x/p/' CONNECTION = (SECRET_ACCESS_KEY = ${literal(secret)})`;
+  const leaks = (text: string): boolean =>
+    text.includes(secret) ||
+    text.replace(/\s+/g, "").includes(secret.replace(/\s+/g, "").slice(0, MAX_FRAGMENT));
+
+  it.each<[string, string]>([
+    ["verbatim", statement],
+    ["with the tab as four spaces", statement.replace("\t", "    ")],
+    ["with the tab as one space", statement.replace("\t", " ")],
+    ["with the tab dropped", statement.replace("\t", "")],
+    ["with the tab escaped as \\t", statement.replace("\t", "\\t")],
+    ["with the tab escaped as \\x09", statement.replace("\t", "\\x09")],
+    ["with the tab escaped as \\u0009", statement.replace("\t", "\\u0009")],
+    ["inside JSON", JSON.stringify({ sql: statement.replace("\t", "    ") })],
+    [
+      "cut short inside the secret",
+      statement.replace("\t", "  ").slice(0, statement.indexOf("XUtnFEMI") + 8) + "...",
+    ],
+    [
+      "in a caret diagram",
+      `error:\n  --> SQL:1:23\n  |\n1 | ${statement.replace("\t", "    ")}\n  |                       ^ invalid uri\n`,
+    ],
+    [
+      "split over two lines of a diagram",
+      `1 | ... SECRET_ACCESS_KEY = 'wJalr    XUtnFEMI/K7M\n2 | DENG+bPxRfiCYEXAMPLEKEY')\n  |   ^^^`,
+    ],
+    ["with the quote doubled", statement.replace("\t", " ").replace(/'/g, "''")],
+  ])("masks the secret echoed %s", (_how, text) => {
+    const out = maskSecrets(text, [secret]);
+    expect(leaks(out)).toBe(false);
+    expect(out).toContain(MASK);
+  });
+
+  it("keeps the rest of the message readable", () => {
+    const out = maskSecrets(`1005: invalid uri: ${statement.replace("\t", "    ")}`, [secret]);
+    expect(out).toContain(
+      "1005: invalid uri: CREATE STAGE s URL = 's3://b|x/p/' CONNECTION = (SECRET_ACCESS_KEY = '",
+    );
+    expect(out).toMatch(/\*\*\*'\)$/);
+  });
+
+  it("masks a piece of a long secret as short as MAX_FRAGMENT characters, at a line's end or start", () => {
+    expect(maskSecrets("...= 'wJalr    XUt\nother line", [secret])).toBe("...= '***\nother line");
+    expect(maskSecrets("EXAMPLEKEY') rest", [secret])).toBe("***') rest");
+  });
+
+  it("scales the shortest masked piece with the secret's length, never below 4 characters", () => {
+    expect(maskFragments("pass is here: s3cr", ["s3cret-pw"])).toBe("pass is here: ***");
+    expect(maskFragments("only s3c here", ["s3cret-pw"])).toBe("only s3c here");
+  });
+
+  it("leaves text that shares no piece with a secret unchanged", () => {
+    const text = "Databend error 1005: invalid uri: relative URL without a base";
+    expect(maskSecrets(text, [secret, "another-secret-value", undefined])).toBe(text);
+  });
+
+  it("handles a 64 KiB secret quickly", () => {
+    const big = Array.from({ length: 4096 }, (_, i) => `line-${i.toString(36)}-${"x".repeat(8)}`).join("\t");
+    const started = Date.now();
+    const out = maskSecrets(`stmt '${big.replace(/\t/g, "  ")}' end`, [big]);
+    expect(out).toBe(`stmt '${MASK}' end`);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("dsnPasswordAsWritten", () => {
+  it("returns the password as written, percent-encoding kept", () => {
+    expect(dsnPasswordAsWritten("databend://root:p%21ss@h:8000/")).toBe("p%21ss");
+    expect(dsnPasswordAsWritten("databend://root@h:8000/")).toBeUndefined();
   });
 });

@@ -80,3 +80,86 @@ describe("isUrlProblem", () => {
     expect(isUrlProblem(parseStageUrl("s3://b/"))).toBe(false);
   });
 });
+
+/**
+ * What Databend 1.2.895's own URL parser does with the bucket part of `s3://<bucket>/p/`, measured on
+ * the embedded engine (`CREATE STAGE ... URL=...`, then `DESC STAGE`), issue 21 F2. A refused URL
+ * fails CREATE STAGE with a 1005 syntax error that echoes the whole statement, credentials included;
+ * a changed one would be drift on every refresh. The provider refuses both at preview, naming the rule,
+ * and accepts every URL the engine keeps as written.
+ */
+describe("parseStageUrl agrees with Databend's URL parser on the bucket", () => {
+  const REFUSED_BY_DATABEND: [string, RegExp][] = [
+    ["b|x", /has '\|', which Databend's URL parser refuses/],
+    ["b:abc", /port after ':' in 'b:abc' must be a number from 0 to 65535/],
+    ["b^x", /has '\^'/],
+    ["[zz", /has '\['/],
+    ["b<x>", /has '<', '>'/],
+    ["b:99999999", /must be a number from 0 to 65535/],
+    ["b:65536", /must be a number from 0 to 65535/],
+    ["b@", /must not contain '@'/],
+    [":1", /must name a bucket \(or host\) before ':'/],
+    ["b\\x", /has '\\'/],
+    ["b]", /has '\]'/],
+    ["[::1", /has '\['/],
+  ];
+  it.each(REFUSED_BY_DATABEND)("refuses s3://%s/p/ (Databend: 1005 invalid uri)", (bucket, rule) => {
+    const r = parseStageUrl(`s3://${bucket}/p/`);
+    expect(isUrlProblem(r)).toBe(true);
+    expect(isUrlProblem(r) && r.reason).toMatch(rule);
+  });
+
+  const CHANGED_BY_DATABEND: [string, string, RegExp][] = [
+    ["b:", "s3://b/p/", /without leading zeros/],
+    ["b:080", "s3://b:80/p/", /without leading zeros/],
+    ["u@b", "s3://b/p/", /must not contain '@'/],
+    ["u:p@b", "s3://b/p/", /must not contain '@'/],
+    ["b\u00fc", "s3://b%C3%BC/p/", /must be ASCII/],
+  ];
+  it.each(CHANGED_BY_DATABEND)("refuses s3://%s/p/ (Databend keeps %s: drift)", (bucket, _kept, rule) => {
+    const r = parseStageUrl(`s3://${bucket}/p/`);
+    expect(isUrlProblem(r) && r.reason).toMatch(rule);
+  });
+
+  const KEPT_BY_DATABEND = [
+    "b%x",
+    "b%41",
+    "b%zz",
+    "b:80",
+    "b:0",
+    "b:65535",
+    "B-Up",
+    "b_x",
+    "b~x",
+    "b!x",
+    "b$x",
+    "b&x",
+    "b(x)",
+    "b*x",
+    "b+x",
+    "b,x",
+    "b;x",
+    "b=x",
+    "b`x",
+    "b{x}",
+    'b"x',
+    "[::1]",
+    "[::1]:9000",
+    "b.x",
+  ];
+  it.each(KEPT_BY_DATABEND)("accepts s3://%s/p/ (Databend keeps it as written)", (bucket) => {
+    expect(parseStageUrl(`s3://${bucket}/p/`)).toMatchObject({ bucket, path: "/p/" });
+  });
+
+  it("refuses fs://<host>/ (Databend: fs location must start with fs:///)", () => {
+    expect(parseStageUrl("fs://x/p/")).toEqual({
+      reason: "must start with fs:/// (an fs URL names no host; Databend refuses fs://<host>/)",
+    });
+  });
+
+  it("refuses a percent-encoded path, which Databend decodes (s3://b/p%20q/ is kept as s3://b/p q/)", () => {
+    const r = parseStageUrl("s3://b/p%20q/");
+    expect(isUrlProblem(r) && r.reason).toMatch(/percent-encoded/);
+    expect(parseStageUrl("fs:///p%20q/")).toMatchObject({ path: "/p%20q/" });
+  });
+});
