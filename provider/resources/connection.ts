@@ -12,8 +12,10 @@ import { adoptRequested, ADOPT_VARIABLE } from "../settings";
 import {
   connectionFingerprint,
   isFingerprint,
+  fingerprintMatches,
   isLegacyFingerprint,
   legacyConnectionFingerprint,
+  saltOf,
 } from "../storage/fingerprint";
 import { maskedMatches } from "../storage/masking";
 import { parseStorageParamsDisplay } from "../storage/storageParamsDisplay";
@@ -131,7 +133,13 @@ function fingerprintOf(c: ConnectionInputs, olds: Props): string {
       return olds.fingerprint;
     }
   }
-  return connectionFingerprint(c.storageType, c.params, c.name);
+  // The object keeps its random salt across changes; a new name is a new object with a new salt.
+  return connectionFingerprint(
+    c.storageType,
+    c.params,
+    c.name,
+    olds.name === c.name ? saltOf(olds.fingerprint) : undefined,
+  );
 }
 
 function sameParams(a: StorageParams, b: StorageParams): boolean {
@@ -164,11 +172,11 @@ export const DRIFTED = "drifted";
  * with the 0.1 digest of the new parameters, so state written by that version keeps working.
  */
 function sameFingerprint(old: unknown, news: Props): boolean {
-  if (isLegacyFingerprint(old)) {
-    const c = parseConnection(news);
-    return legacyConnectionFingerprint(c.storageType, c.params) === old;
-  }
-  return old === news.fingerprint;
+  if (old === news.fingerprint) return true; // check reused the recorded one: nothing to derive
+  if (!isFingerprint(old) && !isLegacyFingerprint(old)) return false;
+  // A check without the previous inputs drew a new salt: compare what the recorded one says.
+  const c = parseConnection(news);
+  return fingerprintMatches(old, c.storageType, c.params, c.name);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
 import { StageRow, parseStageRow } from "../storage/stageRow";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
-import { connectionFingerprint, isLegacyFingerprint } from "../storage/fingerprint";
+import { fingerprintMatches, isLegacyFingerprint, keepOrDeriveFingerprint } from "../storage/fingerprint";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import {
   ADOPT_VARIABLE,
@@ -148,14 +148,22 @@ function sourceOf(s: StageSpec): StageSource {
 }
 
 /**
- * The fingerprint of a stage's inline credentials (salted with the stage's name), stored instead of the
- * credentials: Pulumi's SDK prints every returned output at `--debug`, secrets included.
+ * The fingerprint of a stage's inline credentials, stored instead of the credentials: Pulumi's SDK
+ * prints every returned output at `--debug`, secrets included. `previous` (the recorded one) is kept
+ * when it still says these credentials, and its random salt is reused when they changed.
  */
-export function credentialsFingerprint(s: StageSpec): string | undefined {
+export function credentialsFingerprint(s: StageSpec, previous?: unknown): string | undefined {
   const src = sourceOf(s);
   return src.kind === "credentials"
-    ? connectionFingerprint(src.storageType, src.params, `stage/${s.name}`)
+    ? keepOrDeriveFingerprint(previous, src.storageType, src.params, `stage/${s.name}`)
     : undefined;
+}
+
+/** Whether `recorded` (a credentials fingerprint from state, or undefined) says the credentials of `s`. */
+export function credentialsMatch(recorded: string | undefined, s: StageSpec): boolean {
+  const src = sourceOf(s);
+  if (src.kind !== "credentials") return recorded === undefined;
+  return fingerprintMatches(recorded, src.storageType, src.params, `stage/${s.name}`);
 }
 
 /** The credentials fingerprint recorded in state (or computed from credentials kept by package 0.1). */
@@ -181,8 +189,15 @@ function capture(s: StageSpec): CapturedConnection | undefined {
   };
 }
 
-/** The outputs (state) of a stage: inline credentials only as their fingerprint. */
-export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefined): Props {
+/**
+ * The outputs (state) of a stage: inline credentials only as their fingerprint (`previousCredentials`,
+ * the recorded fingerprint, is kept when the credentials are the same).
+ */
+export function stageOutputs(
+  s: StageSpec,
+  captured: CapturedConnection | undefined,
+  previousCredentials?: string,
+): Props {
   return compact({
     name: s.name,
     url: s.url,
@@ -190,7 +205,7 @@ export function stageOutputs(s: StageSpec, captured: CapturedConnection | undefi
     connectionName: s.connection?.name,
     connectionStorageType: s.connection?.storageType,
     connectionFingerprint: s.connection?.fingerprint,
-    credentialsFingerprint: credentialsFingerprint(s),
+    credentialsFingerprint: credentialsFingerprint(s, previousCredentials),
     fileFormat: s.fileFormat,
     comment: s.comment,
     onConnectionChange: s.onConnectionChange,
@@ -288,7 +303,7 @@ function locationChanges(olds: Props, news: Props): string[] {
   const changes = containsUnknown(news.url) || !same(olds.url, news.url) ? ["url"] : [];
   if (
     containsUnknown(news.credentials) ||
-    recordedCredentials(olds) !== credentialsFingerprint(parseStage(news))
+    !credentialsMatch(recordedCredentials(olds), parseStage(news))
   )
     changes.push("credentials");
   const external = news.url !== undefined && news.url !== null;
@@ -624,7 +639,9 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       }
       if (!same(prev.comment, spec.comment)) await setComment(s, spec, action);
       claimName("stage", spec.name);
-      return { outs: stageOutputs(spec, spec.url === undefined ? undefined : captured) };
+      return {
+        outs: stageOutputs(spec, spec.url === undefined ? undefined : captured, recordedCredentials(olds)),
+      };
     },
 
     async delete(id, props) {

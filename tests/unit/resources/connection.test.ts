@@ -14,15 +14,24 @@ import { maskBefore1_2_919, maskLikeDatabend } from "../../../provider/storage/m
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
+import { fingerprintOf, TEST_SALT } from "../../helpers/fingerprints";
 
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 const deployment = freshDeployment();
 
-/** The fingerprint of `toronto` with the seed keys (and `extra` parameters). */
+/**
+ * A matcher for the fingerprint of `toronto` with the seed keys (and `extra` parameters): its salt is
+ * random per object, so only what it says can be checked.
+ */
 function torontoFp(extra: Record<string, string> = {}): string {
-  return connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET, ...extra }, "toronto");
+  return fingerprintOf("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET, ...extra }, "toronto") as string;
+}
+
+/** A concrete fingerprint of `toronto` with the seed keys, for state passed in (a fixed salt). */
+function torontoFpValue(): string {
+  return connectionFingerprint("s3", { accessKeyId: KEY_ID, secretAccessKey: SECRET }, "toronto", TEST_SALT);
 }
 
 /** Inputs as the SDK sends them for the seed connection `toronto`. */
@@ -138,10 +147,21 @@ describe("connection check", () => {
     ["a parameter was added", torontoInputs({ region: "us-east-2" })],
     ["the Databend name changed", torontoInputs({ name: "toronto_v2" })],
   ])("derives the fingerprint again when %s", async (_what, news) => {
-    const olds = { ...torontoInputs(), fingerprint: torontoFp() };
+    const olds = { ...torontoInputs(), fingerprint: torontoFpValue() };
     const r = await connectionHandlers(noSession()).check(olds, news);
-    expect(r.inputs.fingerprint).toMatch(/^v2:[0-9a-f]{24}$/);
-    expect(r.inputs.fingerprint).not.toBe(torontoFp());
+    expect(r.inputs.fingerprint).toMatch(/^v3:[0-9a-f]{16}:[0-9a-f]{24}$/);
+    expect(r.inputs.fingerprint).not.toBe(torontoFpValue());
+    // The object keeps its salt across changes; another Databend name is another object.
+    const keepsSalt = news.name === "toronto";
+    expect(String(r.inputs.fingerprint).startsWith(`v3:${TEST_SALT}:`)).toBe(keepsSalt);
+  });
+
+  it("salts a new connection's fingerprint at random: the same parameters and name in two stacks differ", async () => {
+    const a = await connectionHandlers(noSession()).check({}, torontoInputs());
+    const b = await connectionHandlers(noSession()).check({}, torontoInputs());
+    expect(a.inputs.fingerprint).toEqual(torontoFp());
+    expect(b.inputs.fingerprint).toEqual(torontoFp());
+    expect(a.inputs.fingerprint).not.toBe(b.inputs.fingerprint);
   });
 
   it.each([
@@ -153,7 +173,7 @@ describe("connection check", () => {
     ],
   ])("derives the fingerprint when the previous one is %s", async (_what, olds) => {
     const r = await connectionHandlers(noSession()).check(olds, torontoInputs());
-    expect(r.inputs.fingerprint).toBe(torontoFp());
+    expect(r.inputs.fingerprint).toEqual(torontoFp());
   });
 
   it("keeps a fingerprint the input already has (programs of package 0.2 derived it)", async () => {
@@ -663,7 +683,7 @@ describe("connection read", () => {
       accessKeyId: CHANGED_OUTSIDE,
       region: CHANGED_OUTSIDE,
       secretParams: ["secretAccessKey"],
-      fingerprint: connectionFingerprint("s3", placeholders, "toronto"),
+      fingerprint: fingerprintOf("s3", placeholders, "toronto"),
       stateVersion: 2,
     });
     // The generated program holds the inputs (the secret as a placeholder too): deploying it as is
@@ -711,13 +731,13 @@ describe("connection update", () => {
         "SECRET_ACCESS_KEY = 'rotated-secret'",
     ]);
     expect(db.log[0]?.ctx.idempotent).toBe(true);
-    expect(r.outs.fingerprint).toBe(
-      connectionFingerprint(
+    expect(r.outs).toMatchObject({
+      fingerprint: fingerprintOf(
         "s3",
         { accessKeyId: KEY_ID, secretAccessKey: "rotated-secret", region: "us-east-2" },
         "toronto",
       ),
-    );
+    });
     expect(r.outs.fingerprint).not.toBe(olds.fingerprint);
     expect(JSON.stringify(r.outs)).not.toContain("rotated-secret");
     expect(isClaimed("connection", "toronto")).toBe(true);

@@ -13,6 +13,7 @@ import { connectionFingerprint, legacyConnectionFingerprint } from "../../../pro
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
+import { fingerprintOf } from "../../helpers/fingerprints";
 
 const deployment = freshDeployment();
 
@@ -268,7 +269,7 @@ describe("stage create", () => {
     expect(db.log[0]?.ctx.secrets).toEqual(["in-line-secret"]);
   });
 
-  it("records inline credentials only as their fingerprint, salted with the stage's name", async () => {
+  it("records inline credentials only as their fingerprint, salted at random per stage", async () => {
     const inputs = {
       name: "landing",
       url: "s3://bucket/in/",
@@ -276,13 +277,13 @@ describe("stage create", () => {
     };
     const { outs } = await stageHandlers(new FakeSession(NEW_SERVER).factory()).create(inputs);
     expect(outs).not.toHaveProperty("credentials");
-    expect(outs.credentialsFingerprint).toBe(
-      connectionFingerprint(
+    expect(outs).toMatchObject({
+      credentialsFingerprint: fingerprintOf(
         "s3",
         { accessKeyId: "AKIA", secretAccessKey: "in-line-secret" },
         "stage/landing",
       ),
-    );
+    });
     expect(JSON.stringify(outs)).not.toContain("in-line-secret");
   });
 
@@ -1318,6 +1319,25 @@ describe("stage inline credentials in state", () => {
     ).resolves.toEqual({ changes: true });
   });
 
+  it("keep their fingerprint through an update that leaves them alone, and their salt through a rotation", async () => {
+    const olds = await created(landing("old-secret"));
+    const recorded = String(olds.credentialsFingerprint);
+    const h = stageHandlers(new FakeSession(NEW_SERVER).factory());
+    const same = await h.update("landing", olds, { ...landing("old-secret"), comment: "c" });
+    expect(same.outs.credentialsFingerprint).toBe(recorded);
+    const rotated = await h.update("landing", olds, landing("new-secret"));
+    expect(rotated.outs.credentialsFingerprint).not.toBe(recorded);
+    expect(String(rotated.outs.credentialsFingerprint).slice(0, 20)).toBe(recorded.slice(0, 20));
+    expect(rotated.outs).toMatchObject({
+      credentialsFingerprint: fingerprintOf(
+        "s3",
+        { accessKeyId: "AKIA", secretAccessKey: "new-secret" },
+        "stage/landing",
+      ),
+    });
+  });
+
+
   it("written in plaintext by package 0.1 are compared through their fingerprint", async () => {
     const olds: Props = {
       ...(await created(landing("old-secret"))),
@@ -1345,7 +1365,13 @@ describe("stage inline credentials in state", () => {
     const legacy: Props = { ...olds, credentials: { accessKeyId: "AKIA", secretAccessKey: "old-secret" } };
     delete legacy.credentialsFingerprint;
     const fromLegacy = await h.read("landing", legacy);
-    expect(fromLegacy.props?.credentialsFingerprint).toBe(olds.credentialsFingerprint);
+    expect(fromLegacy.props).toMatchObject({
+      credentialsFingerprint: fingerprintOf(
+        "s3",
+        { accessKeyId: "AKIA", secretAccessKey: "old-secret" },
+        "stage/landing",
+      ),
+    });
     expect(JSON.stringify(fromLegacy)).not.toContain("old-secret");
   });
 });

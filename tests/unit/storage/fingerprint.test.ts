@@ -1,8 +1,12 @@
 import {
   FINGERPRINT_PREFIX,
   connectionFingerprint,
+  fingerprintMatches,
+  isFingerprint,
   isLegacyFingerprint,
+  keepOrDeriveFingerprint,
   legacyConnectionFingerprint,
+  saltOf,
 } from "../../../provider/storage/fingerprint";
 import type { StorageParams } from "../../../provider/storage/storageSpecs";
 
@@ -13,20 +17,77 @@ const keys: StorageParams = {
 };
 
 const NAME = "toronto_conn";
+const SALT = "00112233445566ff";
 
-/** The fingerprint of `params` under the default name (the salt), for brevity. */
+/** The fingerprint of `params` under the default name and a fixed salt, for brevity. */
 function fp(params: StorageParams, name = NAME): string {
-  return connectionFingerprint("s3", params, name);
+  return connectionFingerprint("s3", params, name, SALT);
 }
 
 describe("connectionFingerprint", () => {
-  it("is 'v2:' followed by 24 lowercase hex characters", () => {
-    expect(FINGERPRINT_PREFIX).toBe("v2:");
-    expect(fp(keys)).toMatch(/^v2:[0-9a-f]{24}$/);
+  it("is 'v3:', its salt (16 hex), ':' and 24 lowercase hex characters", () => {
+    expect(FINGERPRINT_PREFIX).toBe("v3:");
+    expect(fp(keys)).toMatch(/^v3:00112233445566ff:[0-9a-f]{24}$/);
+    expect(saltOf(fp(keys))).toBe(SALT);
+    expect(isFingerprint(fp(keys))).toBe(true);
   });
 
-  it("is stable for the same type, parameters and name", () => {
+  it("is stable for the same salt, type, parameters and name", () => {
     expect(fp(keys)).toBe(fp({ ...keys }));
+  });
+
+  it("draws a random salt when none is given: equal parameters and name in two stacks do not look equal", () => {
+    const a = connectionFingerprint("s3", keys, NAME);
+    const b = connectionFingerprint("s3", keys, NAME);
+    expect(a).not.toBe(b);
+    expect(saltOf(a)).not.toBe(saltOf(b));
+    expect(a.slice(-24)).not.toBe(b.slice(-24));
+    expect(fingerprintMatches(a, "s3", keys, NAME)).toBe(true);
+    expect(fingerprintMatches(b, "s3", keys, NAME)).toBe(true);
+  });
+
+  it("is checked against parameters without keeping them (any format ever written)", () => {
+    expect(fingerprintMatches(fp(keys), "s3", { ...keys }, NAME)).toBe(true);
+    expect(fingerprintMatches(fp(keys), "s3", { ...keys, region: "eu-west-1" }, NAME)).toBe(false);
+    expect(fingerprintMatches(fp(keys), "s3", keys, "other")).toBe(false);
+    const legacy = legacyConnectionFingerprint("s3", keys);
+    expect(fingerprintMatches(legacy, "s3", keys, NAME)).toBe(true);
+    expect(fingerprintMatches("drifted", "s3", keys, NAME)).toBe(false);
+    expect(fingerprintMatches(undefined, "s3", keys, NAME)).toBe(false);
+  });
+
+  it("compares a 0.2 fingerprint (v2:, salted with the type and name), and replaces it on the next change", () => {
+    const crypto = jest.requireActual<typeof import("crypto")>("crypto");
+    const canonical = JSON.stringify([
+      "s3",
+      [
+        ["accessKeyId", "AKIAEXAMPLE"],
+        ["region", "us-east-2"],
+        ["secretAccessKey", "wJalrXUtnFEMI"],
+      ],
+    ]);
+    const v2 =
+      "v2:" +
+      crypto
+        .scryptSync(canonical, `pulumi-databend/connection/v2/s3/${NAME}`, 12, {
+          N: 8192,
+          r: 8,
+          p: 1,
+          maxmem: 64 << 20,
+        })
+        .toString("hex");
+    expect(isFingerprint(v2)).toBe(true);
+    expect(fingerprintMatches(v2, "s3", keys, NAME)).toBe(true);
+    expect(keepOrDeriveFingerprint(v2, "s3", keys, NAME)).toBe(v2);
+    const next = keepOrDeriveFingerprint(v2, "s3", { ...keys, region: "eu-west-1" }, NAME);
+    expect(next).toMatch(/^v3:/);
+  });
+
+  it("keepOrDeriveFingerprint keeps what still matches and reuses the object's salt otherwise", () => {
+    expect(keepOrDeriveFingerprint(fp(keys), "s3", { ...keys }, NAME)).toBe(fp(keys));
+    const changed = keepOrDeriveFingerprint(fp(keys), "s3", { ...keys, region: "eu-west-1" }, NAME);
+    expect(changed).toBe(fp({ ...keys, region: "eu-west-1" }));
+    expect(saltOf(keepOrDeriveFingerprint(undefined, "s3", keys, NAME))).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("does not depend on the order of the keys", () => {
@@ -56,7 +117,7 @@ describe("connectionFingerprint", () => {
     expect(connectionFingerprint("obs", p, NAME)).not.toBe(connectionFingerprint("s3", p, NAME));
   });
 
-  it("changes with the Databend name (the salt), so equal secrets of two connections do not look equal", () => {
+  it("changes with the Databend name, so equal secrets of two connections do not look equal", () => {
     expect(fp(keys, "montreal_conn")).not.toBe(fp(keys, NAME));
   });
 
@@ -85,10 +146,10 @@ describe("connectionFingerprint", () => {
       const second = fp({ ...params });
       expect(second).toBe(first);
       expect(scrypt).toHaveBeenCalledTimes(1);
-      // Memory-hard and salted with the storage type and the Databend name; 12 bytes = 24 hex.
+      // Memory-hard and salted with the random salt, the storage type and the Databend name; 12 bytes = 24 hex.
       expect(scrypt).toHaveBeenCalledWith(
         expect.any(String),
-        expect.stringMatching(/s3\/toronto_conn$/),
+        expect.stringMatching(/\/00112233445566ff\/s3\/toronto_conn$/),
         12,
         expect.objectContaining({ N: 8192, r: 8, p: 1 }),
       );
