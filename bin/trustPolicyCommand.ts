@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import {
   bucketAccessPolicy,
@@ -140,15 +142,42 @@ function flagOf(property: string): string {
   return flags[property] ?? `--${property}`;
 }
 
+/** The top-level `--help` text: every command, and the options that need none. */
+export const TOP_USAGE = `Usage: pulumi-databend <command> [options]
+
+Commands:
+  trust-policy   Print the IAM trust (and access) policy a ROLE_ARN connection needs
+                 (pulumi-databend trust-policy --help)
+
+Options:
+  -h, --help     Show this help
+  -V, --version  Print the package version`;
+
+/** This package's version, read from its package.json (beside dist/ or the sources). */
+export function packageVersion(): string {
+  for (const up of ["..", "../.."]) {
+    const file = path.resolve(__dirname, up, "package.json");
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "pulumi-databend" && typeof pkg.version === "string") return pkg.version;
+    }
+  }
+  return "unknown";
+}
+
 /** Runs the command line; returns the exit status. Never throws. */
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
-    (command === undefined ? io.err : io.out)(USAGE);
+    (command === undefined ? io.err : io.out)(TOP_USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (command === "-V" || command === "--version" || command === "version") {
+    io.out(packageVersion());
+    return EXIT.ok;
+  }
   if (command !== "trust-policy") {
-    io.err(`pulumi-databend: unknown command '${command}'; the only command is trust-policy (see --help)`);
+    io.err(`pulumi-databend: unknown command '${command}' (see pulumi-databend --help)`);
     return EXIT.usage;
   }
   try {

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { nodeVersionProblem } from "../provider/nodeVersion";
 import { ProviderServer } from "./providerServer";
 
 /** The package version (the plugin's version and the schema's). */
@@ -21,6 +22,11 @@ export async function main(args: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
+  const nodeProblem = nodeVersionProblem("pulumi-resource-databend");
+  if (nodeProblem) {
+    process.stderr.write(`${nodeProblem}\n`);
+    process.exit(1);
+  }
   main(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(
       `pulumi-resource-databend: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,

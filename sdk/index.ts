@@ -2,7 +2,11 @@
  * pulumi-databend: Databend connections and stages as Pulumi resources.
  * @packageDocumentation
  */
+import { nodeVersionProblem } from "../provider/nodeVersion";
 import { exposeModulesToPlugins } from "./nodePath";
+
+const nodeProblem = nodeVersionProblem("pulumi-databend");
+if (nodeProblem) throw new Error(nodeProblem);
 
 // Automation API inline programs in a folder without node_modules work without setting `workDir`.
 exposeModulesToPlugins();

@@ -16,7 +16,9 @@ export function fingerprintOf(storageType: StorageType, params: StorageParams, n
   return {
     $$typeof: Symbol.for("jest.asymmetricMatcher"),
     asymmetricMatch: (actual: unknown) =>
-      typeof actual === "string" && actual.startsWith("v3:") && fingerprintMatches(actual, storageType, params, name),
+      typeof actual === "string" &&
+      actual.startsWith("v3:") &&
+      fingerprintMatches(actual, storageType, params, name),
     toAsymmetricMatcher: () => `fingerprintOf(${storageType}, ${name})`,
   };
 }

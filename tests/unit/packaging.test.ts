@@ -13,6 +13,7 @@ interface PackFile {
 }
 
 interface Pkg {
+  version: string;
   main: string;
   types: string;
   bin: Record<string, string>;
@@ -74,6 +75,24 @@ describe("the npm package (npm pack)", () => {
     }
   });
 
+  it("builds its command executable, so `npx pulumi-databend` works in a checkout after every build", () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.build).toMatch(
+      /chmod 0755 dist\/bin\/pulumi-databend\.js/,
+    );
+    for (const target of Object.values(pkg.bin)) {
+      expect(fs.statSync(path.join(ROOT, target)).mode & 0o111).toBe(0o111);
+    }
+  });
+
+  it("builds before packing, and defines every script once", () => {
+    const raw = fs.readFileSync(path.join(ROOT, "package.json"), "utf8");
+    const block = /"scripts": \{([^}]*)\}/.exec(raw)?.[1] ?? "";
+    const keys = [...block.matchAll(/^\s*"([^"]+)":/gm)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(5);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    expect(JSON.parse(raw).scripts.prepack).toBe("npm run build");
+  });
+
   it("names its repository, and the tarball is git-ignored", () => {
     expect(pkg.repository).toMatchObject({
       type: "git",
@@ -96,6 +115,11 @@ describe("the packed tarball, unpacked", () => {
       const pkgDir = path.join(dir, "package");
       const env = { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") };
       const bin = path.join(pkgDir, "dist", "bin", "pulumi-databend.js");
+      const version = await run(process.execPath, [bin, "--version"], { env });
+      const { version: expected } = JSON.parse(
+        fs.readFileSync(path.join(ROOT, "package.json"), "utf8"),
+      ) as Pkg;
+      expect(version.stdout.trim()).toBe(expected);
       const cli = await run(process.execPath, [bin, "trust-policy", "--help"], { env }).catch(
         (e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
       );

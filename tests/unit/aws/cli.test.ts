@@ -1,4 +1,6 @@
-import { EXIT, parseTrustPolicyArgs, runCli, USAGE } from "../../../bin/trustPolicyCommand";
+import * as fs from "fs";
+import * as path from "path";
+import { EXIT, parseTrustPolicyArgs, runCli, TOP_USAGE, USAGE } from "../../../bin/trustPolicyCommand";
 import { bucketAccessPolicy } from "../../../provider/aws/bucketAccessPolicy";
 import { trustPolicy } from "../../../provider/aws/trustPolicy";
 
@@ -141,24 +143,36 @@ describe("pulumi-databend trust-policy", () => {
     expect(r.err).toBe("pulumi-databend trust-policy: missing --external-id (see --help)\n");
   });
 
-  it.each([["--help"], ["-h"], ["help"], ["trust-policy", "--help"]])(
-    "prints usage for %j and exits 0",
-    (...argv) => {
-      const r = run(...argv);
-      expect(r.code).toBe(EXIT.ok);
-      expect(r.out).toBe(`${USAGE}\n`);
-    },
-  );
-
-  it("prints usage to stderr and exits 2 without a command", () => {
-    const r = run();
-    expect(r.code).toBe(EXIT.usage);
-    expect(r.err).toBe(`${USAGE}\n`);
+  it("prints the command's usage for trust-policy --help and exits 0", () => {
+    const r = run("trust-policy", "--help");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toBe(`${USAGE}\n`);
   });
 
-  it("refuses an unknown command", () => {
+  it.each([["--help"], ["-h"], ["help"]])("prints the command list for %j and exits 0", (...argv) => {
+    const r = run(...argv);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toBe(`${TOP_USAGE}\n`);
+    expect(r.out).toMatch(/^ {2}trust-policy /m);
+    expect(r.out).toMatch(/--version/);
+  });
+
+  it("prints the command list to stderr and exits 2 without a command", () => {
+    const r = run();
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toBe(`${TOP_USAGE}\n`);
+  });
+
+  it.each([["--version"], ["-V"], ["version"]])("prints the package version for %j", (...argv) => {
+    const r = run(...argv);
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8"));
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toBe(`${pkg.version}\n`);
+  });
+
+  it("refuses an unknown command, pointing at --help", () => {
     const r = run("role-policy");
     expect(r.code).toBe(EXIT.usage);
-    expect(r.err).toMatch(/unknown command 'role-policy'; the only command is trust-policy/);
+    expect(r.err).toMatch(/unknown command 'role-policy' \(see pulumi-databend --help\)/);
   });
 });
