@@ -96,6 +96,8 @@ export class ProviderServer {
 
   /** Runs `fn` with `urn` as the resource that handler notices are about. */
   private about<T>(urn: string, fn: () => Promise<T>): Promise<T> {
+    // The stack's identity, for the owner marker and DATABEND_ADOPT='*': the URN names it.
+    this.p().setStackIdentity(this.p().stackIdentityFromUrn(urn));
     return this.currentUrn.run(urn, fn);
   }
 

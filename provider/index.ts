@@ -27,6 +27,12 @@ export type { CapturedConnection } from "./resources/stage";
 export { setNoticeSink } from "./resources/notices";
 export type { NoticeSink, NoticeSeverity } from "./resources/notices";
 export { resetClaims } from "./resources/claims";
+export {
+  STACK_KEY,
+  setStackIdentity,
+  stackIdentityFromUrn,
+  stackIdentityOf,
+} from "./resources/stackIdentity";
 export { connectionFingerprint, FINGERPRINT_PREFIX } from "./storage/fingerprint";
 export {
   STORAGE_SPECS,

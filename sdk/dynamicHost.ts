@@ -41,13 +41,27 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
   providerModule().setDebugLog(engineDebugLog());
 }
 
+/** The stack identity a program's resource carries (see `sdk/dynamicResource.ts`), if any. */
+function stackOf(props: unknown): unknown {
+  return props && typeof props === "object" ? (props as Record<string, unknown>).__stack : undefined;
+}
+
 /** Runs handler `method` of resource `kind` with the dynamic provider's arguments. */
 export async function call(kind: ResourceKind, method: ShimMethod, args: unknown[]): Promise<unknown> {
-  const h = providerModule().handlersFor(kind, SHIM_PROTOCOL);
+  const p = providerModule();
+  const h = p.handlersFor(kind, SHIM_PROTOCOL);
   const [a, b, c] = args as [never, never, never];
+  // Inputs from this package's SDK carry the stack's identity: check's news, create's inputs, update's news.
+  const stack = stackOf(
+    method === "create" ? a : method === "check" ? b : method === "update" ? c : undefined,
+  );
+  if (stack !== undefined) p.setStackIdentity(stack);
   switch (method) {
-    case "check":
-      return h.check(a, b);
+    case "check": {
+      const r = await h.check(a, b);
+      // Handlers drop host keys; the identity goes on with the checked inputs to create and update.
+      return stack === undefined ? r : { ...r, inputs: { ...r.inputs, [p.STACK_KEY]: stack } };
+    }
     case "diff":
       return h.diff(a, b, c);
     case "create":

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider";
+import { STACK_KEY, stackIdentityOf } from "../provider/resources/stackIdentity";
 
 /**
  * The provider module stored in the state of every resource of `kind`: one line that asks the
@@ -35,10 +36,13 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
+    // The stack's identity, a hidden input: the provider's owner marker and DATABEND_ADOPT='*' need it,
+    // and Pulumi's dynamic provider passes no URN. Handlers ignore it, so it never shows as a change.
+    const stack = stackIdentityOf(pulumi.getProject(), pulumi.getStack());
     super(
       `pulumi-nodejs:dynamic/databend:${type}`,
       name,
-      { ...props, __provider: providerModuleText(kind) },
+      { ...props, __provider: providerModuleText(kind), ...(stack ? { [STACK_KEY]: stack } : {}) },
       opts,
     );
   }

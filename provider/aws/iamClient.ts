@@ -44,6 +44,8 @@ export interface RoleInfo {
   readonly tags: Record<string, string>;
   /** Longest session, in seconds. */
   readonly maxSessionDuration?: number;
+  /** Role description (it ends with the provider's owner marker on roles it created). */
+  readonly description?: string;
 }
 
 /**
@@ -135,6 +137,7 @@ export function iamApi(): IamApi {
         permissionsBoundary: role.PermissionsBoundary?.PermissionsBoundaryArn,
         tags,
         maxSessionDuration: role.MaxSessionDuration,
+        description: role.Description,
       };
     },
 

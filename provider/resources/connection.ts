@@ -8,7 +8,7 @@ import {
   renderDropConnection,
   renderShowConnections,
 } from "../sql/connection";
-import { adoptRequested, ADOPT_VARIABLE } from "../settings";
+import { adoptRequest, ADOPT_VARIABLE } from "../settings";
 import {
   connectionFingerprint,
   isFingerprint,
@@ -31,6 +31,7 @@ import {
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import {
@@ -197,16 +198,20 @@ export function connectionHandlers(
     });
   }
 
-  /** The hint for 2512: is the existing connection this resource's own (being replaced), or someone else's? */
-  async function existsHint(c: ConnectionInputs): Promise<string> {
-    let same: boolean;
+  /** Whether the existing connection `c.name` has exactly `c`'s settings (false when it cannot be read). */
+  async function sameSettings(c: ConnectionInputs): Promise<boolean> {
     try {
       const s = await session();
       const [row] = await s.query(renderDescConnection(c.name), { action: `read connection ${c.name}` });
-      same = !!row && matches(c, row);
+      return !!row && matches(c, row);
     } catch {
-      same = false;
+      return false;
     }
+  }
+
+  /** The hint for 2512: is the existing connection this resource's own (being replaced), or someone else's? */
+  async function existsHint(c: ConnectionInputs): Promise<string> {
+    const same = await sameSettings(c);
     const rename =
       "if you renamed the resource in the program, add the `aliases` resource option with its old name";
     const takeOver = `take it over (its parameters are replaced by yours) with \`adopt: true\` or \`${ADOPT_VARIABLE}=${c.name} pulumi up\``;
@@ -251,10 +256,22 @@ export function connectionHandlers(
         await createOrReplace(c, false, `create connection ${c.name}`);
       } catch (e) {
         if (!(isDatabendError(e) && e.serverCode === 2512)) throw e;
-        if (!(c.adopt || adoptRequested(c.name))) {
-          throw withMoreHint(e, await existsHint(c));
+        const request = adoptRequest(c.name, c.adopt);
+        if (!request) throw withMoreHint(e, await existsHint(c));
+        // Databend keeps no comment on a connection: exact settings are the only evidence there is.
+        // A name the user gave needs none (and costs no DESC): every parameter is replaced anyway.
+        const proven = request === "wildcard" && (await sameSettings(c));
+        const evidence =
+          request === "explicit"
+            ? "its settings were not compared: every parameter is now this resource's"
+            : proven
+              ? `${EXACT_SETTINGS} (Databend keeps no marker on a connection)`
+              : "its storage type or parameters differ from this resource's, or it could not be read";
+        if (request === "wildcard" && !proven) {
+          throw withMoreHint(e, wildcardRefusal("connection", c.name, evidence, true));
         }
         await createOrReplace(c, true, `adopt connection ${c.name}`);
+        noticeTakenOver("connection", c.name, request, { proven, evidence });
       }
       claimName("connection", c.name);
       return { id: c.name, outs: connectionOutputs(c, checkedFingerprint(inputs)) };
@@ -372,6 +389,10 @@ export function connectionHandlers(
     },
   };
 }
+
+/** The evidence the wildcard accepts for a connection, in words. */
+const EXACT_SETTINGS =
+  "its storage type and every parameter equal this resource's, as far as Databend's masks show";
 
 /** True when DESC CONNECTION's row is consistent with `c` (same type, same keys, masked values match). */
 function matches(c: ConnectionInputs, row: Record<string, unknown>): boolean {

@@ -62,8 +62,11 @@ export interface ResourceHandlers {
   delete(id: string, props: Props): Promise<void>;
 }
 
-/** Keys the host adds that handlers must ignore. */
-export const HOST_KEYS: ReadonlySet<string> = new Set(["__provider"]);
+/**
+ * Keys the host adds that handlers must ignore: the dynamic provider's module, and the stack identity
+ * the SDK passes to the dynamic host (see `stackIdentity.ts`).
+ */
+export const HOST_KEYS: ReadonlySet<string> = new Set(["__provider", "__stack"]);
 
 /** `props` without host-owned keys. */
 export function withoutHostKeys(props: Props): Props {

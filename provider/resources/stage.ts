@@ -23,17 +23,20 @@ import { pickParams, secretValues } from "../storage/storageSpecs";
 import {
   ADOPT_VARIABLE,
   RECAPTURE_VARIABLE,
-  adoptRequested,
+  adoptRequest,
   forceDestroyRequested,
   keepRequested,
   recaptureRequested,
 } from "../settings";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { Ownership, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { blockedDropError, forcedNotice, keptNotice } from "./blockedDrop";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import { notify } from "./notices";
+import { ownerMarker, readOwnerMarker, withOwnerMarker } from "./ownerMarker";
+import { stackIdentity } from "./stackIdentity";
 import {
   Props,
   ResourceHandlers,
@@ -398,15 +401,16 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
   async function setComment(s: SqlSession, spec: StageSpec, action: string): Promise<void> {
     // Without ALTER STAGE there is no comment to set (see assertCommentStorable) and none to clear.
     if (!(await supportsAlter(s))) return;
-    await s.exec(renderAlterStageComment(spec.name, spec.comment), {
+    // The stored comment ends with this stack's owner marker: the proof DATABEND_ADOPT='*' asks for.
+    await s.exec(renderAlterStageComment(spec.name, withOwnerMarker(spec.comment, stackIdentity())), {
       action,
       hints: HINTS,
       idempotent: true,
     });
   }
 
-  async function adoptExisting(s: SqlSession, spec: StageSpec): Promise<void> {
-    const row = await describe(s, spec.name);
+  async function adoptExisting(s: SqlSession, spec: StageSpec, described?: StageRow): Promise<void> {
+    const row = described ?? (await describe(s, spec.name));
     // Anything but an external stage may hold files (Internal, and the older layouts' other kinds).
     const existingInternal = row !== undefined && row.stageType !== "External";
     const action = `adopt stage ${spec.name}`;
@@ -451,30 +455,103 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     );
   }
 
-  /** The hint for 2502: is the existing stage this resource's own (being replaced), or someone else's? */
+  /**
+   * Whether the existing stage `row` is provably this stack's own: its comment carries this stack's
+   * owner marker; on servers that keep no stage comments (before 1.2.867), exact settings stand in:
+   * the same kind, URL and file format, and no files in an internal stage. Never a stage with files
+   * that carries no marker.
+   */
+  async function ownership(s: SqlSession, spec: StageSpec, row: StageRow): Promise<Ownership> {
+    const owner = readOwnerMarker(row.comment).owner;
+    const me = stackIdentity();
+    if (owner !== undefined) {
+      return owner === me
+        ? { proven: true, evidence: `its comment carries this stack's marker \`${ownerMarker(owner)}\`` }
+        : {
+            proven: false,
+            evidence: `its comment carries the marker of stack '${owner}'${me ? `, not this stack's ('${me}')` : ""}`,
+          };
+    }
+    if (await supportsAlter(s)) {
+      return {
+        proven: false,
+        evidence:
+          "its comment carries no stack's marker (the provider writes one right after CREATE STAGE; stages made " +
+          "by hand, by other tools or by earlier versions of this provider have none)",
+      };
+    }
+    const internal = row.stageType === "Internal";
+    const version = await s.serverVersion();
+    const noComments = `Databend ${version} keeps no stage comments, so only settings can speak`;
+    if (internal !== (spec.url === undefined)) {
+      return { proven: false, evidence: `${noComments}, and it is ${internal ? "internal" : "external"}` };
+    }
+    if (!internal && !(typeof row.url === "string" && spec.url !== undefined && sameUrl(spec.url, row.url))) {
+      return { proven: false, evidence: `${noComments}, and its URL is another` };
+    }
+    if (!sameFileFormat(spec.fileFormat, row.fileFormat)) {
+      return { proven: false, evidence: `${noComments}, and its file format is another` };
+    }
+    if (internal) {
+      const files = await s.query(renderListStage(spec.name), {
+        action: `list files of stage ${spec.name}`,
+        hints: HINTS,
+      });
+      if (files.length > 0) {
+        return {
+          proven: false,
+          evidence: `${noComments}, and it holds ${files.length} file(s), which no settings can prove are this stack's`,
+        };
+      }
+    }
+    return {
+      proven: true,
+      evidence:
+        `${noComments}: it has exactly this resource's settings (${internal ? "internal, empty" : "the same URL"}, ` +
+        "the same file format)",
+    };
+  }
+
+  /** The hint for 2502: whose the existing stage is on the evidence, and what to do. */
   async function existsHint(spec: StageSpec): Promise<string> {
     let same: boolean;
+    let owned: Ownership | undefined;
     try {
-      const row = await describe(await session(), spec.name);
+      const s = await session();
+      const row = await describe(s, spec.name);
       const external = row?.stageType !== "Internal";
       same =
         !!row &&
         external === (spec.url !== undefined) &&
         (spec.url === undefined || (typeof row.url === "string" && sameUrl(spec.url, row.url)));
+      owned = row ? await ownership(s, spec, row) : undefined;
     } catch {
       same = false;
     }
     const rename =
       "if you renamed the resource in the program, add the `aliases` resource option with its old name";
     const takeOver = `take it over with \`adopt: true\` or \`${ADOPT_VARIABLE}=${spec.name} pulumi up\``;
-    return same
-      ? `Stage '${spec.name}' already exists with this location. If this stack manages it, Pulumi is creating its ` +
-          "replacement before deleting it (Databend names are unique): to re-capture its connection run " +
-          `\`${RECAPTURE_VARIABLE}=${spec.name} pulumi up\` instead of \`--replace\`; ${rename}; if an interrupted ` +
-          `deployment left it behind, run \`${ADOPT_VARIABLE}=${spec.name} pulumi up\` once. If another stack or ` +
-          `person manages it, choose another name, or ${takeOver}`
-      : `Stage '${spec.name}' already exists with another location, so this resource did not create it: ` +
-          `${takeOver}, or choose another name; ${rename}`;
+    const evidence = owned ? ` Evidence: ${owned.evidence}.` : "";
+    if (same && owned?.proven) {
+      return (
+        `Stage '${spec.name}' already exists with this location. If this stack manages it, Pulumi is creating its ` +
+        "replacement before deleting it (Databend names are unique): to re-capture its connection run " +
+        `\`${RECAPTURE_VARIABLE}=${spec.name} pulumi up\` instead of \`--replace\`; ${rename}; if an interrupted ` +
+        `deployment left it behind, run \`${ADOPT_VARIABLE}=${spec.name} pulumi up\` (or \`${ADOPT_VARIABLE}='*'\`) ` +
+        `once.${evidence}`
+      );
+    }
+    if (same) {
+      return (
+        `Stage '${spec.name}' already exists with this location, but nothing proves this stack made it.${evidence} ` +
+        `If another stack or person manages it, choose another name; ${rename}; if it is this stack's own (an ` +
+        `interrupted deployment left it behind) or you mean to manage it here, ${takeOver}`
+      );
+    }
+    return (
+      `Stage '${spec.name}' already exists with another location, so this resource did not create it: ` +
+      `${takeOver}, or choose another name; ${rename}.${evidence}`
+    );
   }
 
   return {
@@ -540,6 +617,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       invalidateListings();
       const action = `create stage ${spec.name}`;
       await assertCommentStorable(s, spec, action);
+      let adopted = false;
       try {
         await s.exec(
           renderCreateStage(spec.name, {
@@ -555,14 +633,22 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         );
       } catch (e) {
         if (!(isDatabendError(e) && e.serverCode === 2502)) throw e;
-        if (!(spec.adopt || adoptRequested(spec.name))) {
-          throw withMoreHint(e, await existsHint(spec));
+        const request = adoptRequest(spec.name, spec.adopt);
+        if (!request) throw withMoreHint(e, await existsHint(spec));
+        const row = await describe(s, spec.name);
+        const owned: Ownership = row
+          ? await ownership(s, spec, row)
+          : { proven: true, evidence: "it was gone when described, so the stage is this resource's new one" };
+        if (request === "wildcard" && !owned.proven) {
+          throw withMoreHint(e, wildcardRefusal("stage", spec.name, owned.evidence, true));
         }
-        await adoptExisting(s, spec);
+        await adoptExisting(s, spec, row);
+        adopted = true;
+        noticeTakenOver("stage", spec.name, request, owned);
       }
       claimName("stage", spec.name);
       const outs = stageOutputs(spec, capture(spec));
-      if (spec.comment !== undefined || spec.adopt) {
+      if (spec.comment !== undefined || spec.adopt || adopted || stackIdentity() !== undefined) {
         try {
           await setComment(s, spec, action);
         } catch (e) {
@@ -594,7 +680,8 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         name: id,
         url,
         fileFormat: reconcileFileFormat(state.fileFormat, row.fileFormat),
-        comment: row.comment,
+        // The owner marker is the provider's, not the user's: never shown, never drift.
+        comment: readOwnerMarker(row.comment).text,
       };
       if (!external) {
         next.connection = undefined;
@@ -673,6 +760,15 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS, idempotent: true });
     },
   };
+}
+
+/** Whether the server's file format is the one `mine` asks for (Parquet, Databend's default, when absent). */
+function sameFileFormat(mine: FileFormatInput | undefined, server: Record<string, unknown>): boolean {
+  if (mine === undefined) {
+    const type = fileFormatTypeFromServer(server.type);
+    return type === undefined || type === "PARQUET";
+  }
+  return same(reconcileFileFormat(mine, server), mine);
 }
 
 /** URLs are equal up to a trailing `/` on a bare bucket and scheme case. */

@@ -9,8 +9,11 @@ import { isAccessVerificationError } from "../errors/AccessVerificationError";
 import { ResourceInitError } from "../errors/ResourceInitError";
 import { validateStageAccessRoleInputs } from "../validation/stageAccessRoleSchema";
 import { isUnknown } from "../validation/unknowns";
-import { adoptRequested, ADOPT_VARIABLE } from "../settings";
+import { adoptRequest, ADOPT_VARIABLE } from "../settings";
+import { Ownership, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";
+import { ownerMarker, readOwnerMarker, withOwnerMarker } from "./ownerMarker";
+import { stackIdentity } from "./stackIdentity";
 import { Props, ResourceHandlers, withoutHostKeys } from "./handlers";
 import { diffStageAccessRole } from "./stageAccessRoleDiff";
 import {
@@ -61,6 +64,25 @@ const HINTS: Record<string, string> = {
   AccessDenied: "the deployment's AWS credentials lack this IAM permission",
   AccessDeniedException: "the deployment's AWS credentials lack this IAM permission",
 };
+
+/** Whether a role's description proves it was made by this stack (it carries this stack's owner marker). */
+function roleOwnership(description: string | undefined): Ownership {
+  const owner = readOwnerMarker(description).owner;
+  const me = stackIdentity();
+  if (owner !== undefined && owner === me) {
+    return {
+      proven: true,
+      evidence: `its description carries this stack's marker \`${ownerMarker(owner)}\``,
+    };
+  }
+  return {
+    proven: false,
+    evidence:
+      owner !== undefined
+        ? `its description carries the marker of stack '${owner}'`
+        : "neither its trust policy names this resource's external ID nor its description carries this stack's marker",
+  };
+}
 
 /** Outputs without secrets, for a ResourceInitError (whose properties are not re-marked secret). */
 function publicOutputs(r: StageAccessRoleInputs, roleArn: string): Props {
@@ -175,7 +197,8 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
             permissionsBoundary: r.permissionsBoundary,
             tags: r.tags,
             maxSessionDuration: r.maxSessionDuration,
-            description: ROLE_DESCRIPTION,
+            // Ends with this stack's owner marker: the proof DATABEND_ADOPT='*' asks for.
+            description: withOwnerMarker(ROLE_DESCRIPTION, stackIdentity()),
           })
         ).arn;
       } catch (e) {
@@ -185,10 +208,24 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         const found = await iam.getRole(r.roleName);
         // A role whose trust policy already names this resource's external ID was made by this
         // operation (a create whose answer was lost and that the SDK sent again, or an interrupted
-        // deployment): taking it over is safe. Any other role needs DATABEND_ADOPT.
+        // deployment): taking it over is safe. Any other role needs DATABEND_ADOPT: the wildcard takes
+        // it over only when its description carries this stack's owner marker.
         const ours = found !== undefined && samePolicy(found.trustPolicy, docs.trustPolicy);
-        if (!ours && !adoptRequested(r.roleName)) {
-          throw awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+        const request = adoptRequest(r.roleName);
+        if (!ours) {
+          const failure = awsFailure(`create IAM role ${r.roleName}`, e, [r.externalId], HINTS);
+          if (!request) throw failure;
+          const owned = roleOwnership(found?.description);
+          if (request === "wildcard" && !owned.proven) {
+            failure.message += `. ${wildcardRefusal("IAM role", r.roleName, owned.evidence, false)}`;
+            throw failure;
+          }
+          noticeTakenOver("IAM role", r.roleName, request, owned);
+        } else if (request) {
+          noticeTakenOver("IAM role", r.roleName, request, {
+            proven: true,
+            evidence: "its trust policy names this resource's own external ID",
+          });
         }
         await syncRole(iam, r, {
           maxSessionDuration: found?.maxSessionDuration,

@@ -53,6 +53,7 @@ export class FakeIam implements IamApi {
         permissionsBoundary: spec.permissionsBoundary,
         tags: { ...spec.tags },
         maxSessionDuration: spec.maxSessionDuration ?? 3600,
+        description: spec.description,
       },
       inline: new Map(),
       attached: new Set(),

@@ -7,9 +7,11 @@ import { INLINE_POLICY_NAME, stageAccessRoleHandlers } from "../../../provider/r
 import { trustPolicyFingerprint } from "../../../provider/resources/stageAccessRoleSpec";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
+import { resetStackIdentity, setStackIdentity } from "../../../provider/resources/stackIdentity";
 import { awsError, FakeIam } from "../../helpers/fakeIam";
 
 const deployment = freshDeployment();
+afterEach(resetStackIdentity);
 
 const PRINCIPAL = "arn:aws:iam::123456789012:role/databend-cloud";
 
@@ -173,11 +175,12 @@ describe("StageAccessRole create", () => {
   it.each([
     ["names the role", "stage-role"],
     ["lists it among others", "other-role,stage-role"],
-    ["is *", "*"],
+    ["is * and the role's description carries this stack's marker", "*"],
   ])(
     "takes over an existing role when DATABEND_ADOPT %s, replacing its trust and access policies",
     async (_what, value) => {
       const { iam, h } = setup();
+      setStackIdentity("proj/dev");
       await created(h);
       const role = iam.roles.get("stage-role");
       role?.inline.set(INLINE_POLICY_NAME, "{}");

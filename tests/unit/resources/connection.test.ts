@@ -389,13 +389,23 @@ describe("connection create", () => {
   it.each([
     ["names the connection", "toronto"],
     ["lists it among others", "montreal, toronto"],
-    ["is *", "*"],
   ])("takes an existing connection over when DATABEND_ADOPT %s", async (_what, value) => {
     deployment.setEnv("DATABEND_ADOPT", value);
     const db = new FakeSession().fail(/^CREATE CONNECTION/, 2512, EXISTS);
     await connectionHandlers(db.factory()).create(await checked(torontoInputs()));
     expect(db.statements[1]).toMatch(/^CREATE OR REPLACE CONNECTION toronto /);
     expect(db.statements).toHaveLength(2);
+  });
+
+  it("takes an existing connection over when DATABEND_ADOPT is * and it has exactly these settings", async () => {
+    deployment.setEnv("DATABEND_ADOPT", "*");
+    const db = new FakeSession()
+      .fail(/^CREATE CONNECTION/, 2512, EXISTS)
+      .respond(/^DESC CONNECTION/, [descRow("s3", "access_key_id=AK***LE secret_access_key=wJ***EY")]);
+    await connectionHandlers(db.factory()).create(await checked(torontoInputs()));
+    expect(db.statements[1]).toBe("DESC CONNECTION toronto");
+    expect(db.statements[2]).toMatch(/^CREATE OR REPLACE CONNECTION toronto /);
+    expect(db.statements).toHaveLength(3);
   });
 
   it("does not take over a connection DATABEND_ADOPT does not name", async () => {

@@ -12,10 +12,16 @@ import {
 import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
+import { resetStackIdentity, setStackIdentity } from "../../../provider/resources/stackIdentity";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
 import { fingerprintOf } from "../../helpers/fingerprints";
 
 const deployment = freshDeployment();
+afterEach(resetStackIdentity);
+
+/** The stack identity the tests deploy as, and its owner marker. */
+const ME = "proj/dev";
+const MINE = "[pulumi-databend:proj/dev]";
 
 const FP_OLD = connectionFingerprint(
   "s3",
@@ -334,25 +340,57 @@ describe("stage create", () => {
     ]);
   });
 
-  it.each<[string, Props, Record<string, unknown>]>([
-    ["an external stage with this URL", s3Stage(), externalRow()],
-    ["an internal stage, wanted internal", internalStage(), internalRow()],
-  ])("fails on %s (2502), saying it is most likely this stack's own", async (_what, inputs, row) => {
-    const name = String(inputs.name);
+  /** What create of `inputs` says, deploying as stack ME, when `row` already holds the name (2502). */
+  async function createOverExisting(inputs: Props, row: Record<string, unknown>): Promise<Error> {
+    setStackIdentity(ME);
     const db = new FakeSession(NEW_SERVER)
-      .fail(/^CREATE STAGE/, 2502, `Stage '${name}' already exists.`)
+      .fail(/^CREATE STAGE/, 2502, `Stage '${String(inputs.name)}' already exists.`)
       .respond(/^DESC STAGE/, [row]);
-    const err = (await stageHandlers(db.factory())
+    return (await stageHandlers(db.factory())
       .create(inputs)
       .catch((e: unknown) => e)) as Error;
-    expect(err).toMatchObject({ serverCode: 2502 });
-    expect(err.message).toContain(
-      `Stage '${name}' already exists with this location. If this stack manages it`,
-    );
-    expect(err.message).toContain(`\`DATABEND_RECAPTURE=${name} pulumi up\``);
-    expect(err.message).toContain("`aliases`");
-    expect(err.message).toContain(`\`DATABEND_ADOPT=${name} pulumi up\``);
-  });
+  }
+
+  it.each<[string, Props, Record<string, unknown>]>([
+    ["an external stage with this URL", s3Stage(), externalRow({ comment: MINE })],
+    ["an internal stage, wanted internal", internalStage(), internalRow({ comment: MINE })],
+  ])(
+    "fails on %s (2502) carrying this stack's marker, saying it is this stack's own",
+    async (_what, inputs, row) => {
+      const name = String(inputs.name);
+      const err = await createOverExisting(inputs, row);
+      expect(err).toMatchObject({ serverCode: 2502 });
+      expect(err.message).toContain(
+        `Stage '${name}' already exists with this location. If this stack manages it`,
+      );
+      expect(err.message).toContain(`\`DATABEND_RECAPTURE=${name} pulumi up\``);
+      expect(err.message).toContain("`aliases`");
+      expect(err.message).toContain(`\`DATABEND_ADOPT=${name} pulumi up\``);
+      expect(err.message).toContain(`Evidence: its comment carries this stack's marker \`${MINE}\``);
+    },
+  );
+
+  it.each<[string, Props, Record<string, unknown>, RegExp]>([
+    ["no marker", internalStage(), internalRow(), /its comment carries no stack's marker/],
+    [
+      "another stack's marker",
+      s3Stage(),
+      externalRow({ comment: "theirs [pulumi-databend:proj/prod]" }),
+      /its comment carries the marker of stack 'proj\/prod', not this stack's \('proj\/dev'\)/,
+    ],
+  ])(
+    "fails on a stage with this location and %s (2502), saying nothing proves it is this stack's",
+    async (_w, inputs, row, evidence) => {
+      const name = String(inputs.name);
+      const err = await createOverExisting(inputs, row);
+      expect(err.message).toContain(
+        `Stage '${name}' already exists with this location, but nothing proves this stack made it.`,
+      );
+      expect(err.message).toMatch(evidence);
+      expect(err.message).not.toMatch(/most likely/);
+      expect(err.message).toContain(`\`DATABEND_ADOPT=${name} pulumi up\``);
+    },
+  );
 
   it("says 'another location' when an internal stage exists where an external one is wanted", async () => {
     const db = new FakeSession(NEW_SERVER)
@@ -364,13 +402,14 @@ describe("stage create", () => {
   });
 
   it.each([
-    ["names the stage", "my_s3_stage"],
-    ["is *", "*"],
-  ])("takes an existing stage over when DATABEND_ADOPT %s", async (_what, value) => {
+    ["names the stage", "my_s3_stage", undefined],
+    ["is * and the stage carries this stack's marker", "*", MINE],
+  ])("takes an existing stage over when DATABEND_ADOPT %s", async (_what, value, comment) => {
+    setStackIdentity(ME);
     deployment.setEnv("DATABEND_ADOPT", value);
     const db = new FakeSession(NEW_SERVER)
       .fail(/^CREATE STAGE/, 2502, "Stage 'my_s3_stage' already exists.", { times: 1 })
-      .respond(/^DESC STAGE/, [externalRow()]);
+      .respond(/^DESC STAGE/, [externalRow({ comment })]);
     const r = await stageHandlers(db.factory()).create(s3Stage());
     expect(db.statements).toContain(
       "ALTER STAGE my_s3_stage SET URL = 's3://databend-toronto/' CONNECTION = (CONNECTION_NAME = 'toronto')",
