@@ -19,7 +19,7 @@
 #   PULUMI_STACK              stack name (default: prod)
 #   DATABEND_DSN              databend://user:password@host:port/db (read by the provider)
 #   STAGE_ACCESS_KEY_ID, STAGE_SECRET_ACCESS_KEY, and the AWS_* credentials of the state bucket
-#   PIPELINE_OUT              where reports go (default: ./pipeline-out)
+#   PIPELINE_OUT              where reports go (default: ./pipeline-out, git-ignored by ./.gitignore)
 set -euo pipefail
 step="${1:?usage: pipeline.sh preview|up|drift|destroy}"
 cd "$(dirname "$0")"
@@ -33,9 +33,15 @@ out="${PIPELINE_OUT:-$PWD/pipeline-out}"
 mkdir -p "$out"
 flags=(--stack "$stack" --non-interactive --color never --suppress-progress)
 
-pulumi login --non-interactive "$PULUMI_BACKEND_URL" >/dev/null
+# An S3-compatible state backend that sends no checksum headers (MinIO, moto, some gateways) makes the
+# CLI's AWS SDK print "SDK <time> WARN Response has no supported checksum. Not validating response
+# payload." for every object it reads. The notice says nothing about the deployment and would end up
+# in the PR comment; this filter drops exactly that line and nothing else (exit codes pass through).
+quiet() { sed -u '/WARN Response has no supported checksum\. Not validating response payload\./d'; }
+
+pulumi login --non-interactive "$PULUMI_BACKEND_URL" 2>&1 >/dev/null | quiet >&2
 # First run on a new stack creates it (passphrase secrets provider); later runs select it.
-pulumi stack select "$stack" --create --secrets-provider passphrase --non-interactive
+pulumi stack select "$stack" --create --secrets-provider passphrase --non-interactive 2>&1 | quiet
 
 # The resources a `--diff` preview plans to change, one per line: "<op> <type> <name>". The preview
 # prints "<sign> <type>: (<op>)", then "[id=...]" for existing resources, then "[urn=...::<name>]".
@@ -60,7 +66,7 @@ changed_resources() {
 case "$step" in
   preview)
     rc=0
-    pulumi preview --diff "${flags[@]}" 2>&1 | tee "$out/preview.txt" || rc=$?
+    pulumi preview --diff "${flags[@]}" 2>&1 | quiet | tee "$out/preview.txt" || rc=$?
     {
       echo "### \`pulumi preview\` for stack \`$stack\`"
       echo
@@ -79,11 +85,11 @@ case "$step" in
     exit "$rc"
     ;;
   up)
-    pulumi up --refresh --yes --diff "${flags[@]}" 2>&1 | tee "$out/up.txt"
+    pulumi up --refresh --yes --diff "${flags[@]}" 2>&1 | quiet | tee "$out/up.txt"
     ;;
   drift)
     rc=0
-    pulumi preview --refresh --expect-no-changes --diff "${flags[@]}" 2>&1 | tee "$out/drift.txt" || rc=$?
+    pulumi preview --refresh --expect-no-changes --diff "${flags[@]}" 2>&1 | quiet | tee "$out/drift.txt" || rc=$?
     if [ "$rc" != 0 ]; then
       changes=$(changed_resources "$out/drift.txt")
       {
@@ -102,7 +108,7 @@ case "$step" in
     echo "no drift on stack $stack"
     ;;
   destroy)
-    pulumi destroy --yes "${flags[@]}" 2>&1 | tee "$out/destroy.txt"
+    pulumi destroy --yes "${flags[@]}" 2>&1 | quiet | tee "$out/destroy.txt"
     ;;
   *)
     echo "unknown step $step (preview|up|drift|destroy)" >&2
