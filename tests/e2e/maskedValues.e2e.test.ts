@@ -13,9 +13,10 @@
  * preview runs), naming the property and the rule, or be created, after which `SHOW CONNECTIONS` and
  * `DESC CONNECTION` still work for another client and refresh (`read`, then `diff`) finds no drift. A
  * value that `check` accepts but a mask would cut fails the test before it is sent, so a regression
- * cannot break the shared server for everyone. The last test deploys a set of such values with a
- * TypeScript program and runs `pulumi refresh --expect-no-changes` and `pulumi preview
- * --expect-no-changes`. Set MASKED_VALUES_SEED to replay another seed.
+ * cannot break the shared server for everyone. The last tests deploy a set of such values through both
+ * hosts (a TypeScript program and Pulumi YAML) and run `pulumi refresh --expect-no-changes` and
+ * `pulumi preview --expect-no-changes`, and check the refusal at preview in both. Set
+ * MASKED_VALUES_SEED to replay another seed.
  */
 import { closeSessions, getSession } from "../../provider/client/databendClient";
 import { resetClaims } from "../../provider/resources/claims";
@@ -28,13 +29,14 @@ import { closeDatabend, exec, query } from "../support/databend";
 import { findSecrets } from "../support/secrets";
 import { stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
+import { YamlProgram } from "../support/yamlProgram";
 
 const env = stackEnv();
 const engine = env.DATABEND_ENGINE_VERSION ?? "";
 /** WebHDFS `USER_NAME` is rejected by Databend 1.2.453 (code 4000) and accepted by 1.2.810 and later. */
 const webhdfsUserName = !/^1\.2\.453\b/.test(engine);
 const SEED = Number(process.env.MASKED_VALUES_SEED ?? 20210);
-const CASES = 72;
+const CASES = 60;
 const run = Math.random().toString(36).slice(2, 7);
 const n = (i: number | string) => `mv_${run}_${i}`;
 
@@ -198,18 +200,19 @@ describe(`masked values: seed ${SEED}, engine ${engine}`, () => {
   });
 });
 
-describe(`masked values through a TypeScript program (engine ${engine})`, () => {
+describe(`masked values through both hosts: a TypeScript program and Pulumi YAML (engine ${engine})`, () => {
   const secrets = { tab: "a\tb 'c\" \\d\u00e9z", star: "**\u20ac x=1 *" };
-  const resources = [
+  /** The connections of host `host`, secret values given as `secret(key)`. */
+  const connections = (host: string, secret: (key: keyof typeof secrets) => unknown) => [
     {
       kind: "Connection",
       name: "spaced",
       args: {
-        name: n("prog_s3"),
+        name: n(`${host}_s3`),
         storageType: "s3",
         accessKeyId: "etl user 2",
-        secretAccessKey: { $secret: "tab" },
-        sessionToken: { $secret: "star" },
+        secretAccessKey: secret("tab"),
+        sessionToken: secret("star"),
         region: "x y",
         endpointUrl: "http://127.0.0.1:9/a b=c 'q\" \\ \u65e5\u00e9z",
       },
@@ -220,45 +223,67 @@ describe(`masked values through a TypeScript program (engine ${engine})`, () => 
             kind: "Connection",
             name: "hdfs",
             args: {
-              name: n("prog_hdfs"),
+              name: n(`${host}_hdfs`),
               storageType: "webhdfs",
               userName: "Ren\u00e9e \u20ac",
-              delegation: { $secret: "star" },
+              delegation: secret("star"),
             },
           },
         ]
       : []),
   ];
-  let stack: TestStack;
+  const garcon = (host: string) => [
+    {
+      kind: "Connection",
+      name: "garcon",
+      args: { name: n(`${host}_garcon`), storageType: "webhdfs", userName: "gar\u00e7on" },
+    },
+  ];
+  type Spec = ReturnType<typeof garcon>;
+  const program = new YamlProgram("yaml-masked-values");
+  const writeYaml = (specs: Spec) =>
+    program.write(specs.map((r) => ({ name: r.name, type: `databend:${r.kind}`, properties: r.args })));
+  let ts: TestStack;
+  let yaml: TestStack;
 
   beforeAll(async () => {
-    stack = await new TestStack().init();
-    await stack.setConfig("secrets", secrets, true);
-    await stack.setConfig("resources", resources);
+    writeYaml(connections("yaml", (key) => ({ "fn::secret": secrets[key] })) as Spec);
+    [ts, yaml] = await Promise.all([new TestStack().init(), new TestStack({ program: program.dir }).init()]);
+    await ts.setConfig("secrets", secrets, true);
+    await ts.setConfig(
+      "resources",
+      connections("ts", (key) => ({ $secret: key })),
+    );
   });
-  afterAll(() => stack?.cleanup());
+  afterAll(async () => {
+    await Promise.all([ts?.cleanup(), yaml?.cleanup()]);
+    program.remove();
+  });
 
   it("deploys values with spaces, quotes, tabs and multi-byte characters; refresh and preview find no change", async () => {
-    expectOk(await stack.up());
-    expectOk(await stack.refresh({ expectNoChanges: true }));
-    expectOk(await stack.preview({ expectNoChanges: true }));
-    expect(findSecrets(stack.allOutput(), Object.values(secrets))).toEqual([]);
+    for (const r of await Promise.all([ts.up(), yaml.up()])) expectOk(r);
+    for (const r of await Promise.all([ts, yaml].map((s) => s.refresh({ expectNoChanges: true }))))
+      expectOk(r);
+    for (const r of await Promise.all([ts, yaml].map((s) => s.preview({ expectNoChanges: true }))))
+      expectOk(r);
+    expect(findSecrets(ts.allOutput() + yaml.allOutput(), Object.values(secrets))).toEqual([]);
   });
 
   it("refuses the issue's webhdfs user name at preview, naming the property and the fix", async () => {
-    await stack.setConfig("resources", [
-      {
-        kind: "Connection",
-        name: "garcon",
-        args: { name: n("prog_garcon"), storageType: "webhdfs", userName: "gar\u00e7on" },
-      },
-    ]);
-    const r = await stack.preview();
-    expect(r.ok).toBe(false);
-    expect(r.output).toMatch(
-      /userName.*must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/,
+    await ts.setConfig("resources", garcon("ts"));
+    writeYaml(garcon("yaml"));
+    for (const r of await Promise.all([ts.preview(), yaml.preview()])) {
+      expect(r.ok).toBe(false);
+      expect(r.output).toMatch(
+        /userName.*must not have a multi-byte \(non-ASCII\) character cut by its last 3 bytes/,
+      );
+      expect(r.output).toMatch(/Fix: /);
+    }
+    // Back to the deployed program, so that cleanup destroys what was created.
+    await ts.setConfig(
+      "resources",
+      connections("ts", (key) => ({ $secret: key })),
     );
-    expect(r.output).toMatch(/Fix: /);
-    await stack.setConfig("resources", resources);
+    writeYaml(connections("yaml", (key) => ({ "fn::secret": secrets[key] })) as Spec);
   });
 });
