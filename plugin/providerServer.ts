@@ -20,7 +20,6 @@ import { UNKNOWN, containsUnknown } from "../provider/validation/unknowns";
 import { ConnectionRegistry } from "./connectionRegistry";
 import { EngineLog } from "./engineLog";
 import { importNotice } from "./importNotice";
-import { firstTimeInCommand } from "./warnOnce";
 import { AsyncLocalStorage } from "async_hooks";
 import type { Props } from "../provider";
 import type { CapturedConnection } from "../provider/resources/stage";
@@ -65,6 +64,9 @@ export class ProviderServer {
   private readonly log: EngineLog;
   private provider?: typeof ProviderModule;
   private server?: grpcTypes.Server;
+  /** The stale-copy warnings this process has sent (URN and text), so each goes out once per phase. */
+  private readonly warned = new Set<string>();
+
   /** The URN of the resource whose request is being served, so handler notices attach to it. */
   private readonly currentUrn = new AsyncLocalStorage<string>();
 
@@ -323,7 +325,13 @@ export class ProviderServer {
       connectionFingerprint: typeof fp === "string" && fp !== UNKNOWN ? fp : undefined,
       onConnectionChange: typeof news.onConnectionChange === "string" ? news.onConnectionChange : undefined,
     });
-    if (warning && firstTimeInCommand(urn, warning)) await this.log.warn(warning, urn);
+    // Once per phase (the engine may diff a resource more than once); a `pulumi up` shows it in its
+    // preview and again in its update, as every provider's warnings are (no state outside memory).
+    const key = `${urn}\u0000${warning}`;
+    if (warning && !this.warned.has(key)) {
+      this.warned.add(key);
+      await this.log.warn(warning, urn);
+    }
   }
 
   private async create(req: ProviderPb.CreateRequest): Promise<ProviderPb.CreateResponse> {

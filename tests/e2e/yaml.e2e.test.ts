@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { expectOk } from "../support/assertions";
 import { resetStatements, statements } from "../support/bridge";
 import { closeDatabend, exec, query } from "../support/databend";
@@ -96,12 +99,21 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect(await listFiles(stage)).toEqual(["a.csv"]);
   });
 
-  it("`pulumi up` (preview, then update) shows the warning in its preview only, as the TypeScript classes do", async () => {
-    const { stdout } = await stack.cli(["up", "--yes"]);
-    const [preview, update] = stdout.split(/^Updating \(/m);
-    expect(update).toBeDefined();
-    expect(preview).toContain(`stage '${stage}' holds a copy of connection`);
-    expect(update).not.toContain("holds a copy of connection");
+  it("`pulumi up` (preview, then update) shows the warning once in each phase, as the TypeScript classes do, and leaves no file behind", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-tmpdir-"));
+    try {
+      const { stdout } = await stack.cli(["up", "--yes"], true, { TMPDIR: tmp });
+      const [preview, update] = stdout.split(/^Updating \(/m);
+      expect(update).toBeDefined();
+      const count = (text: string | undefined) =>
+        (text ?? "").split(`stage '${stage}' holds a copy of connection`).length - 1;
+      // On the stage's line and under Diagnostics, as Pulumi shows any resource warning; not twice.
+      expect(count(preview)).toBe(2);
+      expect(count(update)).toBe(2);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("DATABEND_RECAPTURE=<stage> pulumi up, as the warning says, re-captures once (the wrong key now fails the read)", async () => {
