@@ -262,7 +262,8 @@ describe("examples/ci: the pipeline against the local stack, state on S3", () =>
     expect(new Set(urns).size).toBe(urns.length);
     expect(urns.filter((u) => u.endsWith(`::${conn}`) || u.endsWith(`::${stage}`))).toHaveLength(2);
     expect(await objects()).toEqual({ connections: [conn], stages: [stage] });
-    expect((await query(`DESC STAGE ${stage}`))[0]?.comment).toBe("v2");
+    // The user's comment, then the stack's owner marker (what DATABEND_ADOPT='*' takes as proof).
+    expect((await query(`DESC STAGE ${stage}`))[0]?.comment).toBe("v2 [pulumi-databend:databend-ci/ci]");
     expectOk(await pipeline("drift", next));
   });
 

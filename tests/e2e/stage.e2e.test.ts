@@ -331,7 +331,8 @@ describe("stage settings and internal stages", () => {
     expectOk(r);
     expect(primaryOp(r.ops, "internal")).toBe(inPlace);
     const row = await stageRow(n("internal"));
-    expect(row.comment).toBe(alterStage ? "it's a stage" : undefined);
+    // Databend holds the user's comment and this stack's owner marker (DATABEND_ADOPT='*' needs it).
+    expect(row.comment).toBe(alterStage ? `it's a stage [pulumi-databend:spec/${stack.name}]` : undefined);
     expect(row.fileFormat).toMatchObject({
       type: "Csv",
       field_delimiter: "|",
