@@ -4,6 +4,7 @@
  * and any other host call {@link handlersFor} and {@link configure}.
  */
 import { getSession } from "./client/databendClient";
+import { dsnReadingProblem } from "./client/dsn";
 import { NO_DSN_MESSAGE, findDsn } from "./settings";
 import { connectionHandlers } from "./resources/connection";
 import { stageHandlers } from "./resources/stage";
@@ -87,9 +88,13 @@ export type ResourceKind = "connection" | "stage" | "stageAccessRole";
 
 const registry = new Map<ResourceKind, ResourceHandlers>();
 
-/** Checked at preview by the Databend resources: a missing DSN fails `pulumi preview`, not only `up`. */
+/**
+ * Checked at preview by the Databend resources: a missing DSN, or one the driver would read otherwise
+ * than written (a raw `#`, `?` or `/` in the password), fails `pulumi preview`, not only `up`.
+ */
 function dsnProblem(): string | undefined {
-  return findDsn() ? undefined : NO_DSN_MESSAGE;
+  const found = findDsn();
+  return found ? dsnReadingProblem(found.dsn, found.source) : NO_DSN_MESSAGE;
 }
 
 function build(kind: ResourceKind): ResourceHandlers {

@@ -1,4 +1,4 @@
-import { maskDsn, maskSecrets, userInfoEnd } from "../secrets/mask";
+import { MASK, maskDsn, userInfoEnd } from "../secrets/mask";
 import type { DsnSource } from "../settings";
 
 /**
@@ -163,7 +163,9 @@ export function describeDsn(dsn: string, source: DsnSource): DsnInfo {
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const password = colon < 0 ? "" : userinfo.slice(colon + 1);
   return {
-    endpoint: maskSecrets(hostport, [password]) || "(no host)",
+    // The driver's own host part, which a refused DSN (see dsnReadingProblem) is the only way to fill
+    // with password text; a password written there whole is still hidden.
+    endpoint: (password.length >= 3 ? hostport.split(password).join(MASK) : hostport) || "(no host)",
     user: safeDecode(user),
     source,
     masked: maskDsn(dsn),
