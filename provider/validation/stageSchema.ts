@@ -78,7 +78,8 @@ function formatValidator(t: FileFormatType): ValidateFunction {
     for (const [key, o] of Object.entries(FILE_FORMATS[t])) {
       props[key] =
         o.type === "integer"
-          ? { type: "integer", minimum: 0 }
+          ? // Larger numbers are not exact in JavaScript and, past u64, fail Databend's parser (1005).
+            { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }
           : o.type === "boolean"
             ? { type: "boolean" }
             : o.type === "enum"

@@ -268,6 +268,12 @@ describe("validateStageInputs rejects", () => {
       [{ property: "", reason: "fileFormat.skipHeader must be a integer" }],
     ],
     [
+      // Issue 21, F2: past u64 Databend's parser refuses it, echoing the statement and its credentials.
+      "a skipHeader beyond 2^53 - 1",
+      withFormat({ type: "CSV", skipHeader: 1e20 }),
+      [{ property: "", reason: "fileFormat.skipHeader must be <= 9007199254740991" }],
+    ],
+    [
       "an unknown file format type",
       withFormat({ type: "LANCE" }),
       [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
