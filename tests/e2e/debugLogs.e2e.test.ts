@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expectOk } from "../support/assertions";
-import { findSecrets, testSecret } from "../support/secrets";
+import { findSecrets, tabbedSecret, testSecret } from "../support/secrets";
 import { stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 
@@ -23,6 +23,8 @@ describe("debug output and log files", () => {
     stageSecret: testSecret("stagesecret"),
     credential: `${testSecret("gcsline1")}\n${testSecret("gcsline2")}`,
     externalId: testSecret("extid").replace(/-/g, ""),
+    // A tab inside: Databend and loggers may render it as spaces or `\t` (issue 21, F2).
+    tabbed: tabbedSecret("dbgtab"),
   };
   let stack: TestStack;
   let logDir: string;
@@ -84,6 +86,17 @@ describe("debug output and log files", () => {
       },
       {
         kind: "Connection",
+        name: "tabbed",
+        args: {
+          name: n("dbg_tab"),
+          storageType: "s3",
+          accessKeyId: "AKIADEBUGEXAMPLE",
+          secretAccessKey: { $plain: "tabbed" },
+          region: "us-east-1",
+        },
+      },
+      {
+        kind: "Connection",
         name: "gcs",
         args: { name: n("dbg_gcs"), storageType: "gcs", credential: { $plain: "credential" } },
       },
@@ -120,6 +133,7 @@ describe("debug output and log files", () => {
   const secrets = (): string[] => [
     ...Object.values(planted),
     ...planted.credential.split("\n"), // every line of a multi-line secret
+    ...planted.tabbed.split("\t"), // and each side of a tab
   ];
 
   it("prints no secret in --debug -v=9 output of up, preview, refresh and destroy", () => {
