@@ -179,7 +179,7 @@ describe("maskSecrets on a statement as the server echoes it", () => {
     const started = Date.now();
     const out = maskSecrets(`stmt '${big.replace(/\t/g, "  ")}' end`, [big]);
     expect(out).toBe(`stmt '${MASK}' end`);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // 0.3 s measured at a load average of 17
   });
 });
 
