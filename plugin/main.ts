@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { nodeVersionProblem } from "../provider/nodeVersion";
+import { watchEngineOnce } from "../provider/engineWatchdog";
 import { ProviderServer } from "./providerServer";
 
 /** The package version (the plugin's version and the schema's). */
@@ -18,6 +19,8 @@ export async function main(args: readonly string[]): Promise<void> {
   const engineAddress = args.find((a) => !a.startsWith("-"));
   const server = new ProviderServer({ version: packageVersion(), engineAddress });
   const port = await server.listen();
+  // A killed engine never stops its plugins: exit (closing the Databend sessions) when it is gone.
+  watchEngineOnce(() => server.closeSessions());
   process.stdout.write(`${port}\n`);
 }
 

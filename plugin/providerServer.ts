@@ -103,6 +103,11 @@ export class ProviderServer {
     return this.currentUrn.run(urn, fn);
   }
 
+  /** Closes the Databend sessions this server opened (none when the provider was never loaded). */
+  async closeSessions(): Promise<void> {
+    await this.provider?.closeSessions();
+  }
+
   /** Starts serving on a free loopback port and returns the port. */
   async listen(): Promise<number> {
     const grpc = this.grpc;
@@ -169,7 +174,7 @@ export class ProviderServer {
         return new empty.Empty();
       }),
       cancel: this.unary(async () => {
-        await this.provider?.closeSessions?.();
+        await this.closeSessions();
         return new empty.Empty();
       }),
       getMapping: this.unary(async () => new this.pb.GetMappingResponse()),

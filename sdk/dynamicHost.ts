@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider";
+import { watchEngineOnce } from "../provider/engineWatchdog";
 import { engineDebugLog } from "./engineLog";
 
 /**
@@ -24,6 +25,22 @@ function providerModule(): ProviderModule {
   return require("pulumi-databend/provider") as ProviderModule;
 }
 
+/**
+ * Whether this process is Pulumi's dynamic-provider host (`pulumi-resource-pulumi-nodejs`, whose main
+ * module is `@pulumi/pulumi/cmd/dynamic-provider`), not a program or a test that loads this module.
+ */
+export function isDynamicProviderHost(main: string | undefined = require.main?.filename): boolean {
+  return /[\\/]cmd[\\/]dynamic-provider(?:[\\/]index\.js)?$/.test(main ?? "");
+}
+
+/**
+ * In the dynamic-provider host: exit, closing the Databend sessions, when the engine is gone (a killed
+ * `pulumi` never stops it; see `provider/engineWatchdog.ts`). Once per process; nowhere else.
+ */
+function watchEngine(): void {
+  if (isDynamicProviderHost()) watchEngineOnce(() => providerModule().closeSessions());
+}
+
 function seconds(v: string | undefined): number | undefined {
   const n = Number(v ?? "");
   return Number.isFinite(n) && n > 0 ? n : undefined;
@@ -31,6 +48,7 @@ function seconds(v: string | undefined): number | undefined {
 
 /** `configure()`: the DSN, AWS region and timeouts from stack config; nothing is captured. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  watchEngine();
   providerModule().configure({
     dsn: req.config.get("databend:dsn"),
     awsRegion: req.config.get("aws:region"),
@@ -96,6 +114,7 @@ const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   let p = providers.get(kind);
   if (!p) {
+    watchEngine();
     type P = Required<pulumi.dynamic.ResourceProvider>;
     p = {
       configure,

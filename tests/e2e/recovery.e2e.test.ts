@@ -186,4 +186,40 @@ describe("recovering from a killed pulumi (docs/troubleshooting.md)", () => {
     expectOk(await stack.refresh());
     expectOk(await stack.preview({ expectNoChanges: true }));
   });
+
+  it("a killed destroy: pulumi cancel, refresh and destroy again converge; nothing is left on the server", async () => {
+    const names = Array.from({ length: 40 }, (_, i) => stage(`${stack.name}_del${i}`));
+    const onServer = async () =>
+      (await query("SHOW STAGES")).map((s) => String(s.name)).filter((n) => names.includes(n));
+    await stack.setConfig(
+      "resources",
+      names.map((name) => ({ kind: "Stage", name, args: { name, comment: "killed destroy" } })),
+    );
+    expectOk(await stack.up());
+    expect(await onServer()).toHaveLength(names.length);
+
+    // Kill `pulumi destroy` outright once it has dropped some stages but not all.
+    const child = stack.spawnCli(["destroy", "--yes", "--skip-preview"]);
+    const closed = new Promise((r) => child.on("close", r));
+    const deadline = Date.now() + 120_000;
+    while ((await onServer()).length === names.length) {
+      if (Date.now() > deadline) throw new Error("pulumi destroy never dropped a stage");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    process.kill(-(child.pid as number), "SIGKILL");
+    await closed;
+    const left = (await onServer()).length;
+    process.stdout.write(`killed destroy: ${left} of ${names.length} stages left on the server\n`);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(names.length);
+
+    // The documented recovery (docs/troubleshooting.md, "A killed pulumi destroy").
+    expect(expectFailed(await stack.destroy())).toContain("the stack is currently locked by 1 lock(s)");
+    await stack.cli(["cancel", "--yes"]);
+    expect(files(path.join(stateDir(stack), "locks"))).toHaveLength(0);
+    expectOk(await stack.refresh());
+    expectOk(await stack.destroy());
+    expect(await onServer()).toEqual([]);
+    expect(await stack.resourceNames()).toEqual([]);
+  });
 });
