@@ -51,12 +51,40 @@ describe("the plugin tarball", () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  it("is a .tar.gz named for the version, with the plugin script at its top", async () => {
-    expect(path.basename(tarball)).toBe(`pulumi-resource-databend-v${version}-linux-x64.tar.gz`);
+  it("is a .tar.gz named as a release asset (Pulumi's os-arch), with the plugin script at its top", async () => {
+    // The name `pulumi plugin install` and a github:// pluginDownloadURL look for.
+    expect(path.basename(tarball)).toBe(`pulumi-resource-databend-v${version}-linux-amd64.tar.gz`);
     const { stdout } = await run("tar", ["-tzf", tarball], { maxBuffer: 256 * 1024 * 1024 });
     const entries = stdout.split("\n");
-    expect(entries).toEqual(expect.arrayContaining(["./pulumi-resource-databend", "./dist/plugin/main.js"]));
-    expect(entries.some((e) => e.startsWith("./node_modules/@pulumi/pulumi/proto/"))).toBe(true);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        "./pulumi-resource-databend",
+        "./dist/plugin/main.js",
+        "./THIRD-PARTY-NOTICES.md",
+        "./node_modules/databend-driver/index.js",
+        "./node_modules/@databend-driver/lib-linux-x64-gnu/databend-driver.linux-x64-gnu.node",
+      ]),
+    );
+    // One bundle: the protocol's messages, gRPC and the AWS SDK are inside it, not beside it; only the
+    // driver (an N-API module) stays a package, with this platform's binary only.
+    const packages = entries.filter((e) => /^\.\/node_modules\/(@[^/]+\/)?[^@/][^/]*\/$/.test(e));
+    expect(packages.sort()).toEqual([
+      "./node_modules/@databend-driver/lib-linux-x64-gnu/",
+      "./node_modules/databend-driver/",
+    ]);
+    expect(entries.filter((e) => e.startsWith("./dist/") && e.endsWith(".js"))).toEqual([
+      "./dist/plugin/main.js",
+    ]);
+  });
+
+  it("installs in under 30 MB", async () => {
+    const { stdout } = await run("tar", ["-tzvf", tarball], { maxBuffer: 256 * 1024 * 1024 });
+    const bytes = stdout
+      .split("\n")
+      .map((l) => Number(l.trim().split(/\s+/)[2] ?? 0))
+      .reduce((a, b) => a + b, 0);
+    expect(bytes).toBeLessThan(30 * 1024 * 1024);
+    expect(fs.statSync(tarball).size).toBeLessThan(12 * 1024 * 1024);
   });
 
   it("`pulumi package get-schema` prints the generated schema from the package's plugin script", async () => {
@@ -90,6 +118,25 @@ describe("the plugin tarball", () => {
     expect(primaryOp(r.ops, "conn")).toBe("create");
     expect((await query("SHOW CONNECTIONS")).map((c) => c.name)).toContain(connName);
     expect(r.output).not.toMatch(/from \$PATH/);
+  });
+
+  it("reports its version: `pulumi about` and the provider in state show it once the project declares it", async () => {
+    // A package declaration (the file `pulumi package add` writes; Pulumi YAML reads every such file
+    // in the project): it names the version, which is what `pulumi about` lists and what the engine
+    // records on the default provider, and where a release is downloaded from.
+    fs.writeFileSync(
+      path.join(program.dir, "databend.yaml"),
+      `packageDeclarationVersion: 1\nname: databend\nversion: ${version}\n` +
+        "downloadUrl: github://api.github.com/pulumi-databend/pulumi-databend\n",
+    );
+    const { stdout } = await stack.cli(["about"]);
+    expect(stdout).toMatch(new RegExp(`resource\\s+databend\\s+${version.replace(/\./g, "\\.")}`));
+    expectOk(await stack.up());
+    const state = JSON.parse(await stack.exportState()) as {
+      deployment: { resources: { type: string; inputs?: Record<string, unknown> }[] };
+    };
+    const providers = state.deployment.resources.filter((r) => r.type === "pulumi:providers:databend");
+    expect(providers.map((p) => p.inputs?.version)).toEqual([version]);
   });
 });
 
