@@ -77,7 +77,7 @@ export function resolveAwsRegion(): string | undefined {
   return current.awsRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
-/** True when the comma-separated list in `variable` names `name`, or (where `wildcard` counts) is `*`. */
+// True when the comma-separated list in `variable` names `name`, or (where `wildcard` counts) is `*`.
 function listedIn(variable: string, name: string, wildcard = true): boolean {
   const raw = process.env[variable];
   if (!raw) return false;
@@ -109,21 +109,6 @@ export const ADOPT_VARIABLE = "DATABEND_ADOPT";
 /** True when this run was asked to take over an existing object named `name`. */
 export function adoptRequested(name: string): boolean {
   return listedIn(ADOPT_VARIABLE, name);
-}
-
-/**
- * How this run was asked to take over an existing object named `name`: `explicit` when the user named
- * it (`adopt: true`, or `DATABEND_ADOPT` lists the name itself), so taking it over is their decision;
- * `wildcard` when only `DATABEND_ADOPT='*'` covers it, so it is taken over only with proof that this
- * stack made it; undefined when not at all.
- */
-export function adoptRequest(name: string, flag = false): "explicit" | "wildcard" | undefined {
-  if (flag) return "explicit";
-  const raw = process.env[ADOPT_VARIABLE];
-  if (!raw) return undefined;
-  const listed = raw.split(",").map((s) => s.trim());
-  if (listed.includes(name)) return "explicit";
-  return listed.includes("*") ? "wildcard" : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { DynamicResource } from "./dynamicResource";
 import { staleCopyWarning } from "../provider/resources/stage";
+import { shouldWarnInThisPhase } from "./warningPhase";
 
 type In<T> = pulumi.Input<T>;
 
@@ -149,7 +150,12 @@ export interface StageArgs {
    * and creating the external stage on servers older than 1.2.867. Defaults to `keep`.
    */
   readonly onConnectionChange?: In<"keep" | "recreate">;
-  /** Allow deleting or replacing an internal stage that still holds files (they are deleted). Defaults to `false`. */
+  /**
+   * Allow deleting or replacing an internal stage that still holds files (they are deleted). Defaults to
+   * `false`. A delete runs with the value its resource was recorded with: for one already planned (the
+   * old name of a renamed stage), run the command once with `DATABEND_FORCE_DESTROY=<name>` (drop it with
+   * its files) or `DATABEND_KEEP=<name>` (keep it in Databend and remove it from the stack).
+   */
   readonly forceDestroy?: In<boolean>;
   /**
    * Take over a stage of the same name that already exists in Databend. An existing internal stage
@@ -265,8 +271,7 @@ export class Stage extends DynamicResource {
           connectionFingerprint: fp,
           onConnectionChange: policy,
         });
-        // Pulumi's usual behaviour: shown by the preview, and again by the update that follows it.
-        if (warning) pulumi.log.warn(warning, this);
+        if (warning && shouldWarnInThisPhase(pulumi.runtime.isDryRun())) pulumi.log.warn(warning, this);
       });
   }
 }
