@@ -112,6 +112,21 @@ export function adoptRequested(name: string): boolean {
 }
 
 /**
+ * How this run was asked to take over an existing object named `name`: `explicit` when the user named
+ * it (`adopt: true`, or `DATABEND_ADOPT` lists the name itself), so taking it over is their decision;
+ * `wildcard` when only `DATABEND_ADOPT='*'` covers it, so it is taken over only with proof that this
+ * stack made it; undefined when not at all.
+ */
+export function adoptRequest(name: string, flag = false): "explicit" | "wildcard" | undefined {
+  if (flag) return "explicit";
+  const raw = process.env[ADOPT_VARIABLE];
+  if (!raw) return undefined;
+  const listed = raw.split(",").map((s) => s.trim());
+  if (listed.includes(name)) return "explicit";
+  return listed.includes("*") ? "wildcard" : undefined;
+}
+
+/**
  * Environment variable naming stages to drop with their files in this run although their state has no
  * `forceDestroy: true` (comma-separated Databend names; no wildcard: each name is a decision to delete
  * files). The way out of a delete that still carries the settings it was planned with, such as the old

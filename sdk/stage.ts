@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { DynamicResource } from "./dynamicResource";
 import { staleCopyWarning } from "../provider/resources/stage";
-import { shouldWarnInThisPhase } from "./warningPhase";
 
 type In<T> = pulumi.Input<T>;
 
@@ -271,7 +270,8 @@ export class Stage extends DynamicResource {
           connectionFingerprint: fp,
           onConnectionChange: policy,
         });
-        if (warning && shouldWarnInThisPhase(pulumi.runtime.isDryRun())) pulumi.log.warn(warning, this);
+        // Pulumi's usual behaviour: shown by the preview, and again by the update that follows it.
+        if (warning) pulumi.log.warn(warning, this);
       });
   }
 }
