@@ -21,6 +21,7 @@
 import { closeSessions, getSession } from "../../provider/client/databendClient";
 import { resetClaims } from "../../provider/resources/claims";
 import { connectionHandlers } from "../../provider/resources/connection";
+import { stageHandlers } from "../../provider/resources/stage";
 import type { Props, ResourceHandlers } from "../../provider/resources/handlers";
 import { SECRET_PARAMS } from "../../provider/storage/storageSpecs";
 import { SPLIT_BY_MASK_REASON, valueProblem } from "../../provider/validation/paramValues";
@@ -109,9 +110,24 @@ function caseInputs(i: number, value: (k: number) => string): Props {
   };
 }
 
-/** The storage parameters of `inputs` (everything but name and storage type). */
+/** The storage parameters of `inputs` (a connection's, or a stage's inline `credentials`), by property path. */
 function paramsOf(inputs: Props): [string, string][] {
+  if (inputs.credentials) {
+    return Object.entries(inputs.credentials as Record<string, string>).map(([k, v]) => [
+      `credentials.${k}`,
+      v,
+    ]);
+  }
   return Object.entries(inputs).filter(([k]) => k !== "name" && k !== "storageType") as [string, string][];
+}
+
+/** An external stage with the s3 connection case's parameters as inline credentials. */
+function stageInputs(connection: Props): Props {
+  return {
+    name: `${String(connection.name)}_st`,
+    url: "s3://mv-bucket/data/",
+    credentials: Object.fromEntries(paramsOf(connection)),
+  };
 }
 
 afterAll(async () => {
@@ -121,25 +137,32 @@ afterAll(async () => {
 
 describe(`masked values: seed ${SEED}, engine ${engine}`, () => {
   let h: ResourceHandlers;
+  let stages: ResourceHandlers;
   const created: string[] = [];
-  const stats = { checked: 0, refused: 0, values: 0, refusedValues: 0, created: 0, sentValues: 0 };
+  const createdStages: string[] = [];
+  const stats = { checked: 0, refused: 0, values: 0, refusedValues: 0, created: 0, stages: 0, sentValues: 0 };
 
   beforeAll(() => {
     process.env.DATABEND_DSN = env.DATABEND_DSN;
     h = connectionHandlers(getSession);
+    stages = stageHandlers(getSession);
   });
   afterAll(async () => {
+    for (const name of createdStages) await exec(`DROP STAGE IF EXISTS ${name}`);
     for (const name of created) await exec(`DROP CONNECTION IF EXISTS ${name}`);
   });
 
-  /** Runs `check` on `news`: it must refuse exactly the values {@link mustRefuse} names, each clearly. */
-  async function expectCheckVerdict(news: Props): Promise<void> {
+  /**
+   * Runs `check` of `handlers` on `news`: it must refuse exactly the values {@link mustRefuse} names,
+   * each clearly.
+   */
+  async function expectCheckVerdict(handlers: ResourceHandlers, news: Props): Promise<void> {
     const where = `seed ${SEED}: ${JSON.stringify(news)}`;
     const expected = paramsOf(news)
       .filter(([, v]) => mustRefuse(v) !== undefined)
       .map(([k]) => k)
       .sort();
-    const { failures } = await h.check({}, news);
+    const { failures } = await handlers.check({}, news);
     stats.checked++;
     stats.values += paramsOf(news).length;
     stats.refusedValues += failures.length;
@@ -152,16 +175,39 @@ describe(`masked values: seed ${SEED}, engine ${engine}`, () => {
     for (const f of failures) {
       const reason = f.property ? f.reason : f.reason.slice(f.reason.indexOf(" ") + 1);
       expect([where, REASONS]).toEqual([where, expect.arrayContaining([reason])]);
-      expect([where, SECRET_PARAMS.has(f.property)]).toEqual([where, false]);
+      expect([where, SECRET_PARAMS.has(f.property) || f.property.startsWith("credentials")]).toEqual([
+        where,
+        false,
+      ]);
     }
   }
 
-  it(`refuses at check exactly the values a mask would cut (or empty, or with whitespace at an end), creates every other one, keeps SHOW CONNECTIONS working and finds no drift`, async () => {
+  /** Creates the stage `news`; every client still lists and describes it, and refresh finds no drift. */
+  async function expectStageRoundTrip(news: Props, where: string): Promise<void> {
+    const { inputs, failures } = await stages.check({}, news);
+    expect([where, failures]).toEqual([where, []]);
+    resetClaims();
+    const { id, outs } = await stages.create(inputs);
+    createdStages.push(id);
+    stats.stages++;
+    stats.sentValues += paramsOf(news).length;
+    expect([where, (await query(`DESC STAGE ${id}`)).length]).toEqual([where, 1]);
+    expect([where, (await query("SHOW STAGES")).some((r) => r.name === id)]).toEqual([where, true]);
+    const r = await stages.read(id, outs);
+    expect([where, r.props]).toEqual([where, outs]);
+    const again = await stages.check(r.inputs ?? {}, news);
+    expect([where, await stages.diff(id, r.props ?? {}, again.inputs)]).toEqual([where, { changes: false }]);
+  }
+
+  it(`refuses at check exactly the values a mask would cut (or empty, or with whitespace at an end), creates every other one (connections, and stages with inline credentials), keeps SHOW and DESC working and finds no drift`, async () => {
     const next = generator(SEED);
     for (let i = 0; i < CASES; i++) {
       // Every length 0-12 in every parameter across 13 cases.
       const drawn = caseInputs(i, (k) => draw(next, (i + k * 5) % 13));
-      await expectCheckVerdict(drawn);
+      await expectCheckVerdict(h, drawn);
+      // Every 6th case (an s3 one) also as a stage's inline credentials (CREATE STAGE masks them all).
+      const asStage = drawn.storageType === "s3" && i % 6 === 0;
+      if (asStage) await expectCheckVerdict(stages, stageInputs(drawn));
       // The case as sent: each refused value drawn again (same length, at least 1) until accepted.
       const news = caseInputs(i, (k) => {
         const [key, first] = paramsOf(drawn)[k] as [string, string];
@@ -187,6 +233,7 @@ describe(`masked values: seed ${SEED}, engine ${engine}`, () => {
       expect([where, r.props]).toEqual([where, outs]);
       const again = await h.check(r.inputs ?? {}, news);
       expect([where, await h.diff(id, r.props ?? {}, again.inputs)]).toEqual([where, { changes: false }]);
+      if (asStage) await expectStageRoundTrip(stageInputs(news), where);
     }
     // The generator reaches both outcomes.
     expect(stats.created).toBe(CASES);
