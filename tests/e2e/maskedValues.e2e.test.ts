@@ -11,7 +11,9 @@
  * and `endpointUrl`, and webhdfs's `userName` and `delegation` where the engine has `user_name`. Through
  * the provider's own handlers and the real driver, each case must either be refused by `check` (what
  * preview runs), naming the property and the rule, or be created, after which `SHOW CONNECTIONS` and
- * `DESC CONNECTION` still work for another client and refresh (`read`, then `diff`) finds no drift. A
+ * `DESC CONNECTION` still work for another client and refresh (`read`, then `diff`) finds no drift.
+ * (The test checks each drawn case, then sends it with every refused value drawn again until
+ * accepted.) Every 6th case also goes the same way as an external stage's inline credentials. A
  * value that `check` accepts but a mask would cut fails the test before it is sent, so a regression
  * cannot break the shared server for everyone. The last tests deploy a set of such values through both
  * hosts (a TypeScript program and Pulumi YAML) and run `pulumi refresh --expect-no-changes` and
