@@ -105,11 +105,16 @@ describe("the seed example as a Pulumi YAML program", () => {
       const { stdout } = await stack.cli(["up", "--yes"], true, { TMPDIR: tmp });
       const [preview, update] = stdout.split(/^Updating \(/m);
       expect(update).toBeDefined();
-      const count = (text: string | undefined) =>
-        (text ?? "").split(`stage '${stage}' holds a copy of connection`).length - 1;
-      // On the stage's line and under Diagnostics, as Pulumi shows any resource warning; not twice.
-      expect(count(preview)).toBe(2);
-      expect(count(update)).toBe(2);
+      const warning = `stage '${stage}' holds a copy of connection`;
+      const count = (text: string) => text.split(warning).length - 1;
+      for (const phase of [preview ?? "", update]) {
+        const [progress, diagnostics] = phase.split(/^Diagnostics:$/m);
+        // One warning per phase, listed once under Diagnostics. Pulumi's non-interactive display
+        // prints a resource's row again whenever it changes: the warning arrives while the stage is
+        // diffed, so its row shows it when it arrives and again when the step completes.
+        expect(count(diagnostics ?? "")).toBe(1);
+        expect(count(progress ?? "")).toBeLessThanOrEqual(2);
+      }
       expect(fs.readdirSync(tmp)).toEqual([]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
