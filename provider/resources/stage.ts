@@ -512,6 +512,39 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
     };
   }
 
+  /**
+   * A CREATE STAGE whose answer never came (a cut connection, a timeout) may have run. When the stage
+   * now exists with no comment at all and the kind and URL this create sent, this stack's marker is
+   * written at once, so that `DATABEND_ADOPT='*'` takes it over on the next `up`, and the error says
+   * so. The one other explanation, an identical stage without a comment made by someone else before,
+   * is what exact settings cannot rule out. Anything unexpected leaves the error as it was.
+   */
+  async function markedAfterLostAnswer(
+    s: SqlSession,
+    spec: StageSpec,
+    e: DatabendError,
+  ): Promise<DatabendError> {
+    const me = stackIdentity();
+    // A refused connection or an HTTP 5xx answer says the statement did not run: nothing of ours is there.
+    if (me === undefined || /ECONNREFUSED|connection refused|ResponseError: \(5\d\d/i.test(e.message))
+      return e;
+    try {
+      if (!(await supportsAlter(s))) return e;
+      const row = await describe(s, spec.name);
+      if (!row || row.comment !== undefined || (row.stageType === "Internal") !== (spec.url === undefined))
+        return e;
+      if (spec.url !== undefined && !(typeof row.url === "string" && sameUrl(spec.url, row.url))) return e;
+      await setComment(s, spec, `mark stage ${spec.name}`);
+      return withMoreHint(
+        e,
+        "The stage exists now, with the settings this create sent and no comment, so it was marked as this " +
+          `stack's (\`${ownerMarker(me)}\`): \`${ADOPT_VARIABLE}='*' pulumi up\` takes it over`,
+      );
+    } catch {
+      return e;
+    }
+  }
+
   /** The hint for 2502: whose the existing stage is on the evidence, and what to do. */
   async function existsHint(spec: StageSpec): Promise<string> {
     let same: boolean;
@@ -632,6 +665,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
           },
         );
       } catch (e) {
+        if (isDatabendError(e) && e.serverCode === undefined) throw await markedAfterLostAnswer(s, spec, e);
         if (!(isDatabendError(e) && e.serverCode === 2502)) throw e;
         const request = adoptRequest(spec.name, spec.adopt);
         if (!request) throw withMoreHint(e, await existsHint(spec));

@@ -169,6 +169,11 @@ interface CaseResult {
 }
 
 const ADOPT: Step = { op: "up", env: { DATABEND_ADOPT: "*" } };
+/**
+ * A stage whose CREATE was running when the CLI (and its provider) were killed carries no owner marker:
+ * nothing proves it is this stack's, so the wildcard refuses it (saying so) and the recovery names it.
+ */
+const ADOPT_NAMING_STAGE: Step = { op: "up", env: { DATABEND_ADOPT: "*,{stage}" } };
 
 /** The CLI killed with SIGKILL while the statement `match` runs (its answer would come 4 s later). */
 function killed(id: string, endpoint: FaultCase["endpoint"], match: RegExp, recovery: Step[]): FaultCase {
@@ -252,7 +257,11 @@ const ALL_CASES: FaultCase[] = [
   // Pulumi 3.274's refresh drops a pending create it was told to import instead of importing it
   // (only "creating" operations are carried over): the take-over does the rest.
   killed("kill_conn", "databend", /^CREATE CONNECTION/, [{ op: "cancel" }, { op: "import-pending" }, ADOPT]),
-  killed("kill_stage", "databend", /^CREATE STAGE/, [{ op: "cancel" }, { op: "clear-pending" }, ADOPT]),
+  killed("kill_stage", "databend", /^CREATE STAGE/, [
+    { op: "cancel" },
+    { op: "clear-pending" },
+    ADOPT_NAMING_STAGE,
+  ]),
   killed("kill_role", "aws", /^CreateRole$/, [{ op: "cancel" }, { op: "import-pending" }, ADOPT]),
   {
     id: "int_conn",
@@ -311,11 +320,20 @@ async function interruptedUp(
   return { ok: code === 0, output: output.join(""), seconds };
 }
 
-async function recover(stack: TestStack, steps: Step[], opEnv: Record<string, string>): Promise<OpResult[]> {
+async function recover(
+  stack: TestStack,
+  steps: Step[],
+  opEnv: Record<string, string>,
+  names: { stage: string },
+): Promise<OpResult[]> {
   const results: OpResult[] = [];
   for (const step of steps) {
     if (step.op === "up") {
-      results.push(await stack.up({ env: { ...opEnv, ...(step.env ?? {}) } }));
+      // `{stage}` in a value stands for the case's stage name.
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace("{stage}", names.stage)]),
+      );
+      results.push(await stack.up({ env: { ...opEnv, ...stepEnv } }));
     } else if (step.op === "cancel") {
       const r = await stack.cli(["cancel", "--yes"], true, opEnv).then(
         (x) => ({ ok: true, output: x.stdout + x.stderr }),
@@ -383,7 +401,7 @@ async function runCase(c: FaultCase, stack: TestStack): Promise<CaseResult> {
       locks: lockFiles(stack).length,
       pending: afterFault.pending.length,
     };
-    const steps = await recover(stack, c.recovery ?? [{ op: "up" }], opEnv);
+    const steps = await recover(stack, c.recovery ?? [{ op: "up" }], opEnv, namesOf(prefix));
     const noChanges = await stack.preview({ env: opEnv, expectNoChanges: true });
     const finalState = await stateObjects(stack);
     const reconciled = await reconcile(finalState, prefix);

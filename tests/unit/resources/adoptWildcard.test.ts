@@ -365,3 +365,36 @@ describe("IAM role create with DATABEND_ADOPT='*'", () => {
     ]);
   });
 });
+
+describe("stage create whose CREATE STAGE answer was lost", () => {
+  const cut = new Error("APIError: error decoding response body: end of file before message length reached");
+
+  it("marks the stage it finds with the settings it sent and no comment, and says the wildcard takes it", async () => {
+    setStackIdentity(ME);
+    const db = new FakeSession(CURRENT).failRaw(/^CREATE STAGE/, cut).respond(/^DESC STAGE/, [row()]);
+    const e = await failure(stageHandlers(db.factory()).create(internalStage()));
+    expect(e.message).toContain("end of file");
+    expect(e.message).toContain(
+      `it was marked as this stack's (\`${MINE}\`): \`DATABEND_ADOPT='*' pulumi up\``,
+    );
+    expect(db.statements).toEqual([
+      "CREATE STAGE raw",
+      "DESC STAGE raw",
+      `ALTER STAGE raw SET COMMENT = '${MINE}'`,
+    ]);
+  });
+
+  it.each<[string, Error, Record<string, unknown>[]]>([
+    ["a stage with a comment", cut, [row({ comment: "someone's" })]],
+    ["an external stage where an internal one was sent", cut, [externalRow({ name: "raw" })]],
+    ["no stage", cut, []],
+    ["a refused connection (nothing ran)", new Error("error sending request: connection refused"), [row()]],
+    ["an HTTP 503 (nothing ran)", new Error("ResponseError: (503 Service Unavailable)"), [row()]],
+  ])("marks nothing on %s", async (_w, raw, rows) => {
+    setStackIdentity(ME);
+    const db = new FakeSession(CURRENT).failRaw(/^CREATE STAGE/, raw).respond(/^DESC STAGE/, rows);
+    const e = await failure(stageHandlers(db.factory()).create(internalStage()));
+    expect(e.message).not.toContain("marked as this stack's");
+    expect(db.statements.filter((s) => s.startsWith("ALTER"))).toEqual([]);
+  });
+});
