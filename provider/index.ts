@@ -5,6 +5,8 @@
  */
 import { getSession } from "./client/databendClient";
 import { dsnReadingProblem } from "./client/dsn";
+import { maskHandlerErrors } from "./secrets/handlerErrors";
+import { dsnPassword, dsnPasswordAsWritten } from "./secrets/mask";
 import { NO_DSN_MESSAGE, findDsn } from "./settings";
 import { connectionHandlers } from "./resources/connection";
 import { stageHandlers } from "./resources/stage";
@@ -97,14 +99,20 @@ function dsnProblem(): string | undefined {
   return found ? dsnReadingProblem(found.dsn, found.source) : NO_DSN_MESSAGE;
 }
 
+/** The DSN's password, decoded and as written, masked in every error besides the inputs' secrets. */
+function dsnSecrets(): (string | undefined)[] {
+  const found = findDsn();
+  return found ? [dsnPassword(found.dsn), dsnPasswordAsWritten(found.dsn)] : [];
+}
+
 function build(kind: ResourceKind): ResourceHandlers {
   switch (kind) {
     case "connection":
-      return connectionHandlers(getSession, { dsnProblem });
+      return maskHandlerErrors(connectionHandlers(getSession, { dsnProblem }), dsnSecrets);
     case "stage":
-      return stageHandlers(getSession, { dsnProblem });
+      return maskHandlerErrors(stageHandlers(getSession, { dsnProblem }), dsnSecrets);
     case "stageAccessRole":
-      return stageAccessRoleHandlers({ iam: iamApi, sts: stsApi, s3: s3Api });
+      return maskHandlerErrors(stageAccessRoleHandlers({ iam: iamApi, sts: stsApi, s3: s3Api }));
     default:
       throw new Error(`pulumi-databend: unknown resource kind ${JSON.stringify(kind)}`);
   }

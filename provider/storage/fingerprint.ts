@@ -57,7 +57,7 @@ export function saltOf(fp: unknown): string | undefined {
 
 /**
  * The fingerprint of connection `name` with these parameters, with `salt` (the object's own, from
- * {@link saltOf}) or a new random one. Cached per process.
+ * `saltOf`) or a new random one. Cached per process.
  */
 export function connectionFingerprint(
   storageType: StorageType,

@@ -5,6 +5,7 @@ import { expectOk } from "../support/assertions";
 import { findSecrets, tabbedSecret, testSecret } from "../support/secrets";
 import { stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
+import { YamlProgram } from "../support/yamlProgram";
 
 /**
  * Secrets stay out of `--debug -v=9` output and log files (issue 9, section 2): plain strings and
@@ -154,5 +155,175 @@ describe("debug output and log files", () => {
 
   it("keeps no secret in plaintext in the state", async () => {
     expect(findSecrets(await stack.exportState(), secrets())).toEqual([]);
+  });
+});
+
+/**
+ * Pulumi YAML (issue 21, F6/F9): what Pulumi YAML's own language host prints, per flag, for the
+ * README's "Secrets" section. Without `--logflow` nothing planted is printed; `--logflow` hands
+ * `-v=9 --logtostderr` on to the YAML language host, which logs values itself.
+ */
+describe("Pulumi YAML: debug output per flag", () => {
+  const yamlPlanted = {
+    /** `pulumi config set --secret`, one line. */
+    configSecret: testSecret("yamlcfg"),
+    /** `pulumi config set --secret`, two lines. */
+    configLines: `${testSecret("yamlline1")}\n${testSecret("yamlline2")}`,
+    /** A plain string written in Pulumi.yaml for a secret property. */
+    literal: testSecret("yamllit"),
+  };
+  const program = new YamlProgram("yaml-debug-logs");
+  let stack: TestStack;
+  let logDir: string;
+
+  /** Occurrences of each planted value (the multi-line one line by line) in `text`. */
+  function hits(text: string): Record<string, number> {
+    const count = (v: string) => text.split(v).length - 1;
+    const [line1, line2] = yamlPlanted.configLines.split("\n") as [string, string];
+    return {
+      configSecret: count(yamlPlanted.configSecret),
+      configLines: count(line1) + count(line2),
+      literal: count(yamlPlanted.literal),
+    };
+  }
+
+  /** Runs up, preview, refresh and destroy with `flags`; returns the output and the log files' text. */
+  async function allOps(flags: string[]): Promise<{ output: string; logs: string }> {
+    const dir = fs.mkdtempSync(path.join(logDir, "run-"));
+    const env = { TMPDIR: dir };
+    const outputs: string[] = [];
+    for (const op of ["up", "preview", "refresh", "destroy"] as const) {
+      const r =
+        op === "up"
+          ? await stack.up({ args: flags, env })
+          : op === "preview"
+            ? await stack.preview({ args: flags, env })
+            : op === "refresh"
+              ? await stack.refresh({ args: flags, env })
+              : await stack.destroy({ args: flags, env });
+      expectOk(r);
+      outputs.push(r.output);
+    }
+    const logs = (fs.readdirSync(dir, { recursive: true }) as string[])
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).isFile())
+      .map((f) => fs.readFileSync(f, "utf8"))
+      .join("\n");
+    return { output: outputs.join("\n"), logs };
+  }
+
+  beforeAll(async () => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-yamllogs-"));
+    program.write(
+      [
+        {
+          name: "fromConfig",
+          type: "databend:Connection",
+          properties: {
+            name: n("ydbg_cfg"),
+            storageType: "s3",
+            accessKeyId: "AKIAYAMLDEBUG",
+            secretAccessKey: "${configSecret}",
+            region: "us-east-1",
+          },
+        },
+        {
+          name: "lines",
+          type: "databend:Connection",
+          properties: { name: n("ydbg_gcs"), storageType: "gcs", credential: "${configLines}" },
+        },
+        {
+          name: "literal",
+          type: "databend:Connection",
+          properties: {
+            name: n("ydbg_lit"),
+            storageType: "s3",
+            accessKeyId: "AKIAYAMLDEBUG",
+            secretAccessKey: yamlPlanted.literal,
+            region: "us-east-1",
+          },
+        },
+      ],
+      {
+        config: {
+          configSecret: { type: "string", secret: true },
+          configLines: { type: "string", secret: true },
+        },
+      },
+    );
+    stack = await new TestStack({ program: program.dir }).init();
+    await stack.setConfig("configSecret", yamlPlanted.configSecret, true);
+    await stack.setConfig("configLines", yamlPlanted.configLines, true);
+  });
+  afterAll(async () => {
+    await stack?.cleanup();
+    program.remove();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it("--debug -v=9 --logtostderr (no --logflow): nothing planted is printed or logged", async () => {
+    const r = await allOps(["--debug", "-v=9", "--logtostderr"]);
+    expect(r.output.length).toBeGreaterThan(100_000); // the logs really are verbose
+    const found = { output: hits(r.output), logs: hits(r.logs) };
+    process.stdout.write(`yaml debug without --logflow: ${JSON.stringify(found)}\n`);
+    expect(found).toEqual({
+      output: { configSecret: 0, configLines: 0, literal: 0 },
+      logs: { configSecret: 0, configLines: 0, literal: 0 },
+    });
+  });
+
+  it("with --logflow: Pulumi YAML's language host prints the Pulumi.yaml literal and the multi-line config secret", async () => {
+    const r = await allOps(["--debug", "-v=9", "--logtostderr", "--logflow"]);
+    const found = { output: hits(r.output), logs: hits(r.logs) };
+    process.stdout.write(`yaml debug with --logflow: ${JSON.stringify(found)}\n`);
+    expect(found.output.configSecret).toBe(0);
+    expect(found.output.configLines).toBeGreaterThan(0);
+    expect(found.output.literal).toBeGreaterThan(0);
+    expect(found.logs).toEqual({ configSecret: 0, configLines: 0, literal: 0 });
+  });
+
+  it("a mistyped key: Pulumi YAML's type checker quotes the line directly under properties:, this package's check never the value", async () => {
+    const typo = new YamlProgram("yaml-typo");
+    const value = testSecret("yamltypo");
+    typo.write([]);
+    const typoStack = await new TestStack({ program: typo.dir }).init();
+    try {
+      typo.write([
+        {
+          name: "c",
+          type: "databend:Connection",
+          properties: {
+            name: n("ytypo_c"),
+            storageType: "s3",
+            accessKeyId: "AKIATYPO",
+            secretAccesKey: value,
+          },
+        },
+      ]);
+      const top = await typoStack.preview();
+      expect(top.ok).toBe(false);
+      expect(top.output).toContain("Property secretAccesKey does not exist on 'databend:index:Connection'");
+      expect(findSecrets(top.output, [value])).toEqual([value]);
+
+      typo.write([
+        {
+          name: "s",
+          type: "databend:Stage",
+          properties: {
+            name: n("ytypo_s"),
+            url: "s3://typo-bucket/p/",
+            credentials: { accessKeyId: "AKIATYPO", secretAccesKey: value },
+          },
+        },
+      ]);
+      const nested = await typoStack.preview();
+      expect(nested.ok).toBe(false);
+      expect(nested.output).toContain("credentials.secretAccesKey is not a parameter of storage type 's3'");
+      expect(findSecrets(nested.output, [value])).toEqual([]);
+    } finally {
+      typo.write([]);
+      await typoStack.cleanup();
+      typo.remove();
+    }
   });
 });
