@@ -9,6 +9,7 @@ import { primaryOp } from "../support/engineEvents";
 import { ROOT, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 import { YamlProgram } from "../support/yamlProgram";
+import { npmEnv, npmInstallWithPulumi } from "../support/npmProject";
 
 // `npm run package:plugin` builds the tarball `pulumi plugin install --file` takes; installed into a
 // temporary PULUMI_HOME, it serves a YAML program that does not point at any plugin path.
@@ -142,36 +143,16 @@ describe("the plugin tarball", () => {
 
 describe("examples/yaml-quickstart as a user runs it: npm install, then pulumi up", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-user-"));
-  const toolsPath = `${path.join(ROOT, ".tools", "bin")}:${process.env.PATH ?? ""}`;
   let stack: TestStack;
 
   beforeAll(async () => {
     // The package as npm publishes it (npm pack), installed with its peer into an empty folder.
     const packed = await run("npm", ["pack", ROOT, "--silent", "--pack-destination", dir], {
       cwd: dir,
-      env: { ...process.env, PATH: toolsPath },
+      env: npmEnv,
     });
     const tgz = path.join(dir, packed.stdout.trim().split("\n").pop() as string);
-    const pulumiVersion = (
-      JSON.parse(
-        fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
-      ) as {
-        version: string;
-      }
-    ).version;
-    await run(
-      "npm",
-      [
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--prefer-offline",
-        "--loglevel=error",
-        tgz,
-        `@pulumi/pulumi@${pulumiVersion}`,
-      ],
-      { cwd: dir, env: { ...process.env, PATH: toolsPath }, maxBuffer: 64 * 1024 * 1024 },
-    );
+    await npmInstallWithPulumi(dir, [tgz]);
     fs.copyFileSync(
       path.join(ROOT, "examples", "yaml-quickstart", "Pulumi.yaml"),
       path.join(dir, "Pulumi.yaml"),

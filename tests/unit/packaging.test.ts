@@ -42,13 +42,15 @@ describe("the npm package (npm pack)", () => {
     files = await packed();
   }, 60_000);
 
-  it("ships only the built JavaScript and its declarations, plus README and package.json", () => {
+  it("ships only the built JavaScript and its declarations, plus README, LICENSE, CHANGELOG and package.json", () => {
+    const docs = ["README.md", "LICENSE", "CHANGELOG.md", "package.json"];
     const other = files.filter(
       (f) =>
         !/^dist\/(sdk|provider|bin|plugin)\/.+\.(js|d\.ts|json)$/.test(f) &&
-        !["README.md", "package.json", "plugin/pulumi-resource-databend"].includes(f),
+        ![...docs, "plugin/pulumi-resource-databend"].includes(f),
     );
     expect(other).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(docs));
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     const js = files.filter((f) => f.endsWith(".js"));
