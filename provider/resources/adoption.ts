@@ -6,7 +6,7 @@
  * take-over is reported with its evidence.
  */
 
-import { ADOPT_VARIABLE } from "../settings";
+import { ADOPT_VARIABLE, adoptRequest } from "../settings";
 import { notify } from "./notices";
 
 /** What was found about whether an existing object is this stack's own. */
@@ -51,5 +51,20 @@ export function wildcardRefusal(label: string, name: string, evidence: string, w
     `${label} '${name}': ${evidence}. It was left as it is. If it is this stack's own, or you mean to take it ` +
     `over (its settings are replaced by this resource's), name it: ${explicitForms(name, withFlag)}; if another ` +
     "stack or person manages it, choose another name"
+  );
+}
+
+/**
+ * At `check` of a resource that has no state yet (a create), when `DATABEND_ADOPT` names it: says what
+ * the run will take over, before anything runs (the preview). `adopt: true` needs no notice: the
+ * preview shows it among the inputs. The wildcard's take-overs depend on what exists, which a preview
+ * does not read; they are reported when they happen.
+ */
+export function noticePlannedTakeOver(label: string, name: unknown, flag: boolean, hasState: boolean): void {
+  if (typeof name !== "string" || hasState || flag || adoptRequest(name) !== "explicit") return;
+  notify(
+    "info",
+    `${ADOPT_VARIABLE} names ${label} '${name}': if it already exists, this run takes it over, whoever made ` +
+      "it; its settings become this resource's, and this stack's `pulumi destroy` will delete it",
   );
 }

@@ -31,7 +31,7 @@ import {
 } from "../storage/storageSpecs";
 import { validateConnectionInputs } from "../validation/connectionSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { noticeTakenOver, wildcardRefusal } from "./adoption";
+import { noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import {
@@ -234,6 +234,7 @@ export function connectionHandlers(
       if (failures.length === 0 && !containsUnknown(inputs) && typeof inputs.fingerprint !== "string") {
         inputs.fingerprint = fingerprintOf(parseConnection(inputs), olds);
       }
+      noticePlannedTakeOver("connection", inputs.name, inputs.adopt === true, olds.name !== undefined);
       return { inputs, failures };
     },
 

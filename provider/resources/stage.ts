@@ -30,7 +30,7 @@ import {
 } from "../settings";
 import { validateStageInputs } from "../validation/stageSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
-import { Ownership, noticeTakenOver, wildcardRefusal } from "./adoption";
+import { Ownership, noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { blockedDropError, forcedNotice, keptNotice } from "./blockedDrop";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
@@ -593,6 +593,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const failures = validateStageInputs(inputs);
       const dsnProblem = deps.dsnProblem?.();
       if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
+      noticePlannedTakeOver("stage", inputs.name, inputs.adopt === true, olds.name !== undefined);
       return { inputs: keepingCapturedFingerprint(olds, withDefaults(inputs)), failures };
     },
 

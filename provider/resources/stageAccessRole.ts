@@ -10,7 +10,7 @@ import { ResourceInitError } from "../errors/ResourceInitError";
 import { validateStageAccessRoleInputs } from "../validation/stageAccessRoleSchema";
 import { isUnknown } from "../validation/unknowns";
 import { adoptRequest, ADOPT_VARIABLE } from "../settings";
-import { Ownership, noticeTakenOver, wildcardRefusal } from "./adoption";
+import { Ownership, noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";
 import { ownerMarker, readOwnerMarker, withOwnerMarker } from "./ownerMarker";
 import { stackIdentity } from "./stackIdentity";
@@ -171,6 +171,7 @@ export function stageAccessRoleHandlers(deps: StageAccessRoleDeps): ResourceHand
         delete inputs.externalIdGenerated;
       }
       const failures = validateStageAccessRoleInputs(inputs);
+      noticePlannedTakeOver("IAM role", inputs.roleName, false, olds.roleName !== undefined);
       if (typeof inputs.prefix === "string" && !failures.some((f) => f.property === "prefix")) {
         inputs.prefix = normalizedPrefixOrSelf(inputs.prefix);
       }

@@ -352,13 +352,14 @@ describe("IAM role create with DATABEND_ADOPT='*'", () => {
     expect(iam.roles.get("stage-role")?.info.trustPolicy).toBe(before);
   });
 
-  it("takes over another stack's role when named, saying so", async () => {
+  it("takes over another stack's role when named, saying so at check (preview) and at create", async () => {
     const { h } = setup();
     await createdBy(h, "proj/prod");
     setStackIdentity(ME);
     deployment.setEnv("DATABEND_ADOPT", "stage-role");
     await h.create((await h.check({}, NEWS)).inputs);
     expect(deployment.notices.map((n) => n.message)).toEqual([
+      expect.stringMatching(/^DATABEND_ADOPT names IAM role 'stage-role': if it already exists/),
       expect.stringContaining(
         "IAM role 'stage-role' already existed and was taken over (you named it for adoption)",
       ),
@@ -396,5 +397,35 @@ describe("stage create whose CREATE STAGE answer was lost", () => {
     const e = await failure(stageHandlers(db.factory()).create(internalStage()));
     expect(e.message).not.toContain("marked as this stack's");
     expect(db.statements.filter((s) => s.startsWith("ALTER"))).toEqual([]);
+  });
+});
+
+describe("what the preview says (check of a resource to be created)", () => {
+  it("names what DATABEND_ADOPT names, whoever made it", async () => {
+    deployment.setEnv("DATABEND_ADOPT", "raw,c");
+    await stageHandlers(noSession()).check({}, internalStage());
+    await connectionHandlers(noSession()).check({}, { name: "c", storageType: "fs" });
+    expect(deployment.notices).toEqual([
+      {
+        severity: "info",
+        message:
+          "DATABEND_ADOPT names stage 'raw': if it already exists, this run takes it over, whoever made it; its " +
+          "settings become this resource's, and this stack's `pulumi destroy` will delete it",
+      },
+      {
+        severity: "info",
+        message: expect.stringMatching(/^DATABEND_ADOPT names connection 'c': if it already exists/),
+      },
+    ]);
+  });
+
+  it.each<[string, string, Props, Props]>([
+    ["the wildcard (it depends on what exists)", "*", {}, internalStage()],
+    ["a resource already in state", "raw", internalStage(), internalStage()],
+    ["adopt: true (the preview shows it among the inputs)", "", {}, internalStage({ adopt: true })],
+  ])("says nothing for %s", async (_w, value, olds, news) => {
+    if (value) deployment.setEnv("DATABEND_ADOPT", value);
+    await stageHandlers(noSession()).check(olds, news);
+    expect(deployment.notices).toEqual([]);
   });
 });
