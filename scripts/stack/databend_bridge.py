@@ -104,6 +104,29 @@ silently truncating, fails such a query with code 1001
 of connections and stages, ``LIST @stage`` and ``SELECT`` over a stage (tested
 with 15 files) and ``numbers(N)`` up to 655360 rows were unaffected.
 
+Wide values
+-----------
+``box_render`` (comfy-table, whose column widths are ``u16``) wraps a cell wider than 65,535
+columns onto several lines and drops the whitespace at each wrap, so such a result cannot be read
+back exactly; rendering it also costs seconds per row.  A real server has no such limit (a 64 KiB
+stage comment lists fine).  So the reads of ``system.stages`` the bridge knows first ask the engine
+for the longest value of each column (``max(length(CAST(col AS String)))``, kept until the next
+write): ``SHOW STAGES`` (which the engine plans as ``SELECT * FROM system.stages ORDER BY name``)
+and ``DESC STAGE``.  When a value is longer than `WIDE_CHUNK_CHARS` (16,000 characters, at most 4
+columns each once escaped, so a chunk never wraps), the String and Variant columns concerned are
+selected as ``substr(CAST(col AS String), k, 16000)`` chunks and joined: for ``SHOW STAGES`` with
+``ORDER BY name``, and the row count must equal the engine's own result of the statement; for
+``DESC STAGE x`` with ``WHERE name = 'x'`` instead of the snapshot (which would render every wide
+value).  Any other result that wraps is refused with code 1001 (``bridge: the engine's text
+rendering wrapped a value wider than 65535 columns ...``), never altered.  The width query (one
+more scan of ``system.stages``, ~0.5 ms per stage) runs only once a statement longer than
+`WIDE_STATEMENT_CHARS` (2,500 characters) has run: a shorter one cannot store a value that wraps
+(a character of a literal becomes at most 6 of JSON text, each rendered at most 4 columns wide),
+so ordinary use pays nothing.  Measured: see docs/reliability.md ("The test bridge").
+
+Pages hold at most ``max_rows_per_page`` rows (default 10,000) and 10 MB of values (at least one
+row), like the real handler's pages, so a 64 MB ``SHOW STAGES`` comes in 7 pages.
+
 Errors
 ------
 The binding raises ``RuntimeError`` whose text is Databend's ``ErrorCode``
@@ -169,6 +192,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
+import functools
 import http.server
 import json
 import os
@@ -191,6 +215,9 @@ from urllib.parse import urlsplit
 
 BRIDGE_NODE_ID = "embedded_node"  # node id the embedded engine uses for itself
 DEFAULT_MAX_ROWS_PER_PAGE = 10000
+# A page holds at most this many bytes of values, and at least one row, like the real handler's
+# pages (10 MB in the 1.2.8xx servers, "support returning rows larger than 10MB").
+MAX_PAGE_BYTES = 10 * 1024 * 1024
 MAX_STORED_QUERIES = 512
 QUERY_TTL_SECS = 600
 RESULT_TIMEOUT_SECS = 60
@@ -395,6 +422,29 @@ class BridgeError(Exception):
         self.message = message
 
 
+class WrappedRender(BridgeError):
+    """The engine's rendering wrapped a cell wider than `RENDER_MAX_WIDTH` (see "Wide values")."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            INTERNAL_ERROR_CODE,
+            f"bridge: the engine's text rendering wrapped a value wider than {RENDER_MAX_WIDTH} columns "
+            "onto several lines, which loses the whitespace at each wrap, so the result cannot be read "
+            "back exactly (only SHOW STAGES and DESC STAGE are read in chunks); narrow the query",
+        )
+
+
+# The widest cell ``box_render`` (comfy-table, whose widths are u16) prints on one line.
+RENDER_MAX_WIDTH = 65535
+# Characters per chunk when reading wide values: a character renders at most 4 columns wide
+# (``\xNN``), so a chunk never wraps.
+WIDE_CHUNK_CHARS = 16000
+# A statement this long may store a value too wide to render (a character of a literal becomes at
+# most 6 of JSON text, rendered at most 4 columns wide each): after one, reads of system.stages
+# check their widths first (see "Wide values").
+WIDE_STATEMENT_CHARS = 2500
+
+
 # --------------------------------------------------------------------------------------
 # Schema (Rust Debug of DataSchema) -> HTTP API type names
 # --------------------------------------------------------------------------------------
@@ -595,19 +645,31 @@ _QUOTED_RE = re.compile(_QUOTED, re.DOTALL)
 _CELL_RE = re.compile(r"((?:[^│']|" + _QUOTED + r")*)│", re.DOTALL)
 
 
+# The same escapes as `_ESCAPE_RE`, as one capturing group: `re.split` then yields text and escapes
+# alternately, which decodes a long value several times faster than a `sub` callback per escape.
+_ESCAPE_SPLIT_RE = re.compile(r"(\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.))", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unescape_one(escape: str) -> str:
+    """The character one display escape (``\\n``, ``\\x1f``, ``\\u{2028}``, ``\\'`` ...) stands for."""
+    m = _ESCAPE_RE.fullmatch(escape)
+    if m is None:
+        raise ValueError(f"not a display escape: {escape!r}")
+    if m.group(1):
+        return chr(int(m.group(1), 16))
+    if m.group(2):
+        return chr(int(m.group(2), 16))
+    return _SIMPLE_ESCAPES.get(m.group(3), m.group(3))
+
+
 def _unescape_display(body: str) -> str:
     """Undo Databend's display escaping of a string (the text between the quotes)."""
     if "\\" not in body:
         return body
-
-    def repl(m: re.Match) -> str:
-        if m.group(1):
-            return chr(int(m.group(1), 16))
-        if m.group(2):
-            return chr(int(m.group(2), 16))
-        return _SIMPLE_ESCAPES.get(m.group(3), m.group(3))
-
-    return _ESCAPE_RE.sub(repl, body)
+    parts = _ESCAPE_SPLIT_RE.split(body)
+    parts[1::2] = [_unescape_one(e) for e in parts[1::2]]
+    return "".join(parts)
 
 
 def _cell(value: str, escaped: bool = True) -> tuple[str, str]:
@@ -691,6 +753,8 @@ def rendered_rows(
     except StopIteration as exc:
         raise ValueError("rendered result has no header separator") from exc
     body = [ln for ln in lines[sep + 1 :] if not ln.startswith("└")]
+    if len(body) > num_rows:
+        raise WrappedRender()
     if len(body) != num_rows:
         raise BridgeError(
             INTERNAL_ERROR_CODE,
@@ -756,6 +820,9 @@ _READ_ONLY_RE = re.compile(_LEADING + r"(?:desc|describe|show|list|select|explai
 _MEMO_RE = re.compile(_LEADING + r"(?:show|desc|describe)\s+(?:stages|connections|connection|stage)\b", re.IGNORECASE | re.DOTALL)
 # DESC STAGE of a plain lower-case name: answered from one snapshot of system.stages.
 _DESC_STAGE_RE = re.compile(r"^\s*(?:desc|describe)\s+stage\s+([a-z_][a-z0-9_]*)\s*;?\s*$", re.IGNORECASE)
+# SHOW STAGES without LIKE/WHERE: read in chunks when a value is too wide to render (see `_stage_rows`).
+_SHOW_STAGES_RE = re.compile(r"^\s*show\s+stages\s*;?\s*$", re.IGNORECASE)
+_COLUMN_NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
 _SETTING_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Settings the real handler reports in the response's top-level `settings` (ResultFormatSettings).
 RESULT_SETTINGS = ("timezone", "geometry_output_format", "binary_output_format", "http_json_result_mode")
@@ -840,6 +907,10 @@ class Engine:
         self._stages: tuple[tuple, list[tuple[str, str]], dict[str, list[str | None]]] | None = None
         self._desc_stage_schema: list[tuple[str, str]] | None = None
         self._desc_stage_snapshot_ok: bool | None = None
+        # Whether a statement long enough to store a wide value has run (see `_wide_safe`).
+        self._may_hold_wide = False
+        # The longest value of each column of system.stages, while nothing has changed (`_stage_widths`).
+        self._widths: tuple[tuple, list[int]] | None = None
 
     # -- low level --------------------------------------------------------------------
 
@@ -972,6 +1043,7 @@ class Engine:
     def _invalidate(self) -> None:
         self._memo.clear()
         self._stages = None
+        self._widths = None
 
     def _desc_stage_from_snapshot(self, name: str) -> tuple[list[tuple[str, str]], list[list[str | None]]] | None:
         """DESC STAGE ``name`` as the engine's own ``system.stages`` row, or None to ask the engine.
@@ -991,11 +1063,100 @@ class Engine:
             return None
         key = self._cache_key()
         if self._stages is None or self._stages[0] != key:
+            if self._may_hold_wide:
+                table = parse_schema(str(self._frame("SELECT * FROM system.stages").schema()))
+                widths = self._stage_widths(table)
+                if max(widths, default=0) > WIDE_CHUNK_CHARS:
+                    # Too wide to snapshot cheaply (a render of every wide value): this stage only.
+                    rows = self._stage_rows(table, widths, order_by_name=False, name=name)
+                    return (table, rows) if rows else None
             schema, rows = self._run("SELECT * FROM system.stages")
             self._stages = (key, schema, {str(r[0]): r for r in rows})
         _, schema, by_name = self._stages
         row = by_name.get(name)
         return (schema, [list(row)]) if row is not None else None
+
+    def _wide_safe(
+        self, sql: str, all_columns: bool, order_by_name: bool
+    ) -> tuple[list[tuple[str, str]], list[list[str | None]]]:
+        """Run ``sql``, a read of ``system.stages`` (all its columns, or those of ``sql``'s own
+        schema; ordered by name or not), exactly, however wide its values (see "Wide values").
+
+        The widths come first: rendering a wrapped cell costs seconds per row, and loses the
+        whitespace at each wrap.  Until a statement longer than `WIDE_STATEMENT_CHARS` has run no
+        stored value can be that wide, and ``sql`` runs as it is.  When no String or Variant value
+        is longer than
+        `WIDE_CHUNK_CHARS`, ``sql`` itself runs; otherwise the rows are read in chunks
+        (`_stage_rows`) and must be as many as the engine's own result of ``sql``.
+        """
+        if not self._may_hold_wide:
+            return self._run(sql)
+        table = parse_schema(str(self._frame("SELECT * FROM system.stages").schema()))
+        columns = table if all_columns else parse_schema(str(self._frame(sql).schema()))
+        types = dict(table)
+        for name, typ in columns:
+            if not _COLUMN_NAME_RE.fullmatch(name) or types.get(name) != typ:
+                return self._run(sql)  # not a plain read of system.stages: the engine's answer as is
+        widths = self._stage_widths(columns)
+        if max(widths, default=0) <= WIDE_CHUNK_CHARS:
+            return self._run(sql)
+        rows = self._stage_rows(columns, widths, order_by_name)
+        expected = self._collect(sql)[1].num_rows()
+        if len(rows) != expected:
+            raise BridgeError(
+                INTERNAL_ERROR_CODE,
+                f"bridge: the chunked read of system.stages ({len(rows)} rows) does not match the "
+                f"engine's own result of {sql!r} ({expected} rows)",
+            )
+        return columns, rows
+
+    def _stage_widths(self, columns: list[tuple[str, str]]) -> list[int]:
+        """The longest value (characters of its text) of each of ``columns`` in ``system.stages``;
+        all 0 until a statement long enough to store a wide value has run (see `_wide_safe`)."""
+        if not self._may_hold_wide:
+            return [0] * len(columns)
+        key = (self._cache_key(), tuple(columns))
+        if self._widths is None or self._widths[0] != key:
+            lengths = ", ".join(f"max(length(CAST({n} AS String)))" for n, _ in columns)
+            _, found = self._run(f"SELECT {lengths} FROM system.stages")
+            self._widths = (key, [int(w or 0) for w in (found[0] if found else [])] or [0] * len(columns))
+        return self._widths[1]
+
+    def _stage_rows(
+        self, columns: list[tuple[str, str]], widths: list[int], order_by_name: bool, name: str | None = None
+    ) -> list[list[str | None]]:
+        """``SELECT <columns> FROM system.stages [ORDER BY name]`` with every String or Variant
+        column wider than `WIDE_CHUNK_CHARS` (``widths``: the longest value of each) selected as
+        ``substr(CAST(col AS String), k, WIDE_CHUNK_CHARS)`` chunks, joined here.  Every character
+        still comes from the engine (``CAST`` of a Variant is the JSON text the engine renders)."""
+        select: list[str] = []
+        spans: list[int] = []
+        for (column, typ), width in zip(columns, widths):
+            if width <= WIDE_CHUNK_CHARS:
+                select.append(column)
+                spans.append(1)
+                continue
+            if _base_type(typ) not in ("String", "Variant"):
+                raise BridgeError(INTERNAL_ERROR_CODE, f"bridge: cannot read {width}-character {typ} values of {column}")
+            chunks = -(-width // WIDE_CHUNK_CHARS)
+            select += [
+                f"substr(CAST({column} AS String), {1 + k * WIDE_CHUNK_CHARS}, {WIDE_CHUNK_CHARS})"
+                for k in range(chunks)
+            ]
+            spans.append(chunks)
+        where = f" WHERE name = {_sql_literal(name)}" if name is not None else ""
+        order = " ORDER BY name" if order_by_name else ""
+        _, raw = self._run(f"SELECT {', '.join(select)} FROM system.stages{where}{order}")
+        rows: list[list[str | None]] = []
+        for r in raw:
+            row: list[str | None] = []
+            at = 0
+            for span in spans:
+                part = r[at : at + span]
+                at += span
+                row.append(part[0] if span == 1 or part[0] is None else "".join(p or "" for p in part))
+            rows.append(row)
+        return rows
 
     def _read(self, sql: str, res: EngineResult) -> None:
         m = _DESC_STAGE_RE.match(sql)
@@ -1011,7 +1172,10 @@ class Engine:
             res.schema, res.rows = schema, [list(r) for r in rows]
             res.cached = True
             return
-        res.schema, res.rows = self._run(sql)
+        if _SHOW_STAGES_RE.match(sql):
+            res.schema, res.rows = self._wide_safe(sql, all_columns=False, order_by_name=True)
+        else:
+            res.schema, res.rows = self._run(sql)
         if memo_key:
             self._memo[memo_key] = (res.schema, [list(r) for r in res.rows])
 
@@ -1043,6 +1207,7 @@ class Engine:
                 read_only = bool(_READ_ONLY_RE.match(sql))
                 if not read_only:
                     self._invalidate()
+                    self._may_hold_wide = self._may_hold_wide or len(sql) > WIDE_STATEMENT_CHARS
                 try:
                     if read_only:
                         self._read(sql, res)
@@ -1082,6 +1247,24 @@ class Engine:
 # --------------------------------------------------------------------------------------
 
 
+def paged(rows: list[list[str | None]], max_rows: int, max_bytes: int) -> list[list[list[str | None]]]:
+    """Split ``rows`` into pages of at most ``max_rows`` rows and ``max_bytes`` bytes of values
+    (UTF-8), each with at least one row; no rows is one empty page."""
+    pages: list[list[list[str | None]]] = []
+    page: list[list[str | None]] = []
+    size = 0
+    for row in rows:
+        n = sum(len(c.encode("utf-8")) for c in row if c is not None)
+        if page and (len(page) >= max_rows or size + n > max_bytes):
+            pages.append(page)
+            page, size = [], 0
+        page.append(row)
+        size += n
+    if page or not pages:
+        pages.append(page)
+    return pages
+
+
 class StoredQuery:
     """A finished query whose pages are still being fetched."""
 
@@ -1097,7 +1280,7 @@ class StoredQuery:
         self.result = result
         self.created = time.monotonic()
         rows = result.rows
-        self.pages = [rows[i : i + page_size] for i in range(0, len(rows), page_size)] or [[]]
+        self.pages = paged(rows, page_size, MAX_PAGE_BYTES)
 
     def uri(self, suffix: str = "") -> str:
         return f"/v1/query/{self.id}{suffix}"

@@ -1,9 +1,11 @@
 import { stackEnv } from "./stackEnv";
 
-interface DriverRow {
+/** A row as databend-driver returns it. */
+export interface DriverRow {
   data(): Record<string, unknown>;
 }
-interface DriverConn {
+/** The parts of a databend-driver connection the tests use. */
+export interface DriverConn {
   exec(sql: string): Promise<number>;
   queryAll(sql: string): Promise<DriverRow[]>;
   close(): Promise<void>;
