@@ -155,7 +155,7 @@ describe("Connection: one of every storage type", () => {
       accessKeyId: "AKIAEXAMPLE",
       region: "us-east-1",
     });
-    expect(keys.fingerprint).toMatch(/^v2:[0-9a-f]{24}$/);
+    expect(keys.fingerprint).toMatch(/^v3:[0-9a-f]{16}:[0-9a-f]{24}$/);
     // The provider never returns a secret value (only the names of the secret parameters set): the
     // state's outputs lack it (the program still sees its own input, as a secret).
     const state = JSON.parse(await stack.exportState()) as {
