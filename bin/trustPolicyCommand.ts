@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
 import { parseArgs } from "util";
 import {
   bucketAccessPolicy,
@@ -11,6 +9,7 @@ import type { PolicyDocument } from "../provider/aws/policyDocument";
 import { parsePrincipalArn } from "../provider/aws/principalArn";
 import { trustPolicy, trustPolicyFailures } from "../provider/aws/trustPolicy";
 import { isValidationError, ValidationError } from "../provider/errors/ValidationError";
+import { packageVersion } from "../provider/packageVersion";
 
 /**
  * The `pulumi-databend` command line: `trust-policy` prints the IAM documents of a `ROLE_ARN`
@@ -153,17 +152,8 @@ Options:
   -h, --help     Show this help
   -V, --version  Print the package version`;
 
-/** This package's version, read from its package.json (beside dist/ or the sources). */
-export function packageVersion(): string {
-  for (const up of ["..", "../.."]) {
-    const file = path.resolve(__dirname, up, "package.json");
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "pulumi-databend" && typeof pkg.version === "string") return pkg.version;
-    }
-  }
-  return "unknown";
-}
+/** This package's version (see `provider/packageVersion.ts`). */
+export { packageVersion };
 
 /** Runs the command line; returns the exit status. Never throws. */
 export function runCli(argv: readonly string[], io: CliIo): number {

@@ -2,17 +2,10 @@
  * Entry point of the `pulumi-resource-databend` provider plugin. The engine starts it with its own
  * gRPC address as the first argument and reads the port the plugin prints on stdout.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { nodeVersionProblem } from "../provider/nodeVersion";
+import { packageVersion } from "../provider/packageVersion";
 import { watchEngineOnce } from "../provider/engineWatchdog";
 import { ProviderServer } from "./providerServer";
-
-/** The package version (the plugin's version and the schema's). */
-function packageVersion(): string {
-  const file = path.resolve(__dirname, "..", "..", "package.json");
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
-}
 
 /** Starts the plugin: serves the provider and prints the port. */
 export async function main(args: readonly string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider";
 import { watchEngineOnce } from "../provider/engineWatchdog";
+import { VERSION_KEY } from "../provider/packageVersion";
 import { engineDebugLog } from "./engineLog";
 
 /**
@@ -77,8 +78,17 @@ export async function call(kind: ResourceKind, method: ShimMethod, args: unknown
   switch (method) {
     case "check": {
       const r = await h.check(a, b);
-      // Handlers drop host keys; the identity goes on with the checked inputs to create and update.
-      return stack === undefined ? r : { ...r, inputs: { ...r.inputs, [p.STACK_KEY]: stack } };
+      // Handlers drop host keys; the identity and the package version go on with the checked inputs
+      // to create and update, and into the state.
+      const version = (b as Record<string, unknown> | undefined)?.[VERSION_KEY];
+      return {
+        ...r,
+        inputs: {
+          ...r.inputs,
+          ...(stack === undefined ? {} : { [p.STACK_KEY]: stack }),
+          ...(typeof version === "string" ? { [VERSION_KEY]: version } : {}),
+        },
+      };
     }
     case "diff":
       return h.diff(a, b, c);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider";
+import { VERSION_KEY, packageVersion } from "../provider/packageVersion";
 import { STACK_KEY, stackIdentityOf } from "../provider/resources/stackIdentity";
 
 /**
@@ -38,11 +39,17 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
     // The stack's identity, a hidden input: the provider's owner marker and DATABEND_ADOPT='*' need it,
     // and Pulumi's dynamic provider passes no URN. Handlers ignore it, so it never shows as a change.
+    // The package's version, another hidden input: the state records which version deployed it.
     const stack = stackIdentityOf(pulumi.getProject(), pulumi.getStack());
     super(
       `pulumi-nodejs:dynamic/databend:${type}`,
       name,
-      { ...props, __provider: providerModuleText(kind), ...(stack ? { [STACK_KEY]: stack } : {}) },
+      {
+        ...props,
+        __provider: providerModuleText(kind),
+        ...(stack ? { [STACK_KEY]: stack } : {}),
+        [VERSION_KEY]: packageVersion(),
+      },
       opts,
     );
   }

@@ -63,10 +63,11 @@ export interface ResourceHandlers {
 }
 
 /**
- * Keys the host adds that handlers must ignore: the dynamic provider's module, and the stack identity
- * the SDK passes to the dynamic host (see `stackIdentity.ts`).
+ * Keys the host adds that handlers must ignore: the dynamic provider's module, the stack identity
+ * the SDK passes to the dynamic host (see `stackIdentity.ts`), and the version of the package that
+ * deployed the resource (`__packageVersion`, see `../packageVersion.ts`).
  */
-export const HOST_KEYS: ReadonlySet<string> = new Set(["__provider", "__stack"]);
+export const HOST_KEYS: ReadonlySet<string> = new Set(["__provider", "__stack", "__packageVersion"]);
 
 /** `props` without host-owned keys. */
 export function withoutHostKeys(props: Props): Props {
