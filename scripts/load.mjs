@@ -122,7 +122,9 @@ try {
   fs.writeFileSync(specFile, JSON.stringify(resources("a")));
   const par = ["--parallel", String(parallel)];
   console.error(`load: ${n} connections + ${n} stages, --parallel ${parallel}`);
-  await phase("create", 2 * n, () => pulumi("up", "--yes", "--skip-preview", ...par));
+  // Per pair: CREATE CONNECTION, CREATE STAGE, and the stage's owner marker (ALTER STAGE ... SET
+  // COMMENT, which the local engine, 1.2.867 or later, stores).
+  await phase("create", 3 * n, () => pulumi("up", "--yes", "--skip-preview", ...par));
   await phase("preview (no change)", 0, () => pulumi("preview", "--expect-no-changes", ...par));
   await phase("refresh", 0, () => pulumi("refresh", "--yes", "--skip-preview", ...par));
   fs.writeFileSync(specFile, JSON.stringify(resources("b")));
