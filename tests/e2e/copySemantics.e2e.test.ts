@@ -50,7 +50,7 @@ function normalise(output: string, stack: string): string {
       .replace(/\n{3,}/g, "\n\n")
       .replace(/\(\d+(\.\d+)?m?s\)/g, "(0s)")
       .replace(/Duration: .*$/gm, "Duration: 1s")
-      .replace(/\b(v\d+:)?[0-9a-f]{16,}\b/g, "<fingerprint>")
+      .replace(/\b(v\d+:)?([0-9a-f]{16}:)?[0-9a-f]{16,}\b/g, "<fingerprint>")
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
       .trim() + "\n"
   );
