@@ -304,10 +304,7 @@ export function staleCopyWarning(args: {
  */
 function locationChanges(olds: Props, news: Props): string[] {
   const changes = containsUnknown(news.url) || !same(olds.url, news.url) ? ["url"] : [];
-  if (
-    containsUnknown(news.credentials) ||
-    !credentialsMatch(recordedCredentials(olds), parseStage(news))
-  )
+  if (containsUnknown(news.credentials) || !credentialsMatch(recordedCredentials(olds), parseStage(news)))
     changes.push("credentials");
   const external = news.url !== undefined && news.url !== null;
   const requested = typeof news.connectionName === "string" && recaptureRequested(String(news.name));

@@ -1376,7 +1376,6 @@ describe("stage inline credentials in state", () => {
     });
   });
 
-
   it("written in plaintext by package 0.1 are compared through their fingerprint", async () => {
     const olds: Props = {
       ...(await created(landing("old-secret"))),
