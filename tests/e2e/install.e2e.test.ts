@@ -70,6 +70,8 @@ const clone = path.join(work, "clone");
 /** How the clone got its devDependencies: `npm install --offline`, or a copy of the checkout's. */
 let devDependencies: "npm install --offline" | "copied node_modules" = "npm install --offline";
 let distBeforePack = true;
+/** The package as `npm pack` made it in the clone. */
+let tarball = "";
 
 beforeAll(async () => {
   await seedBucket(bucket, { "data/one.csv": "1\n" });
@@ -87,6 +89,8 @@ beforeAll(async () => {
     fs.rmSync(path.join(clone, "node_modules"), { recursive: true, force: true });
     await run("cp", ["-R", path.join(ROOT, "node_modules"), path.join(clone, "node_modules")], big);
   }
+  const packed = await run("npm", ["pack", "--silent", "--pack-destination", work], { ...big, cwd: clone });
+  tarball = path.join(work, packed.stdout.trim().split("\n").pop() as string);
 }, 600_000);
 
 afterAll(async () => {
@@ -98,12 +102,9 @@ describe("the npm package, packed from a clean clone and installed into an empty
   const project = path.join(work, "ts-project");
   const conn = `inst_conn_${tag}`;
   const stage = `inst_stage_${tag}`;
-  let tarball = "";
   let stack: TestStack;
 
   beforeAll(async () => {
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", work], { ...big, cwd: clone });
-    tarball = path.join(work, packed.stdout.trim().split("\n").pop() as string);
     fs.mkdirSync(project);
     fs.writeFileSync(
       path.join(project, "package.json"),
@@ -180,6 +181,12 @@ describe("the npm package, packed from a clean clone and installed into an empty
     expect(await connectionNames()).toContain(conn);
     expect(await stageNames()).toContain(stage);
     expect(r.output).not.toContain(stackEnv().AWS_SECRET_ACCESS_KEY as string);
+    // The state records the version of the package that deployed each resource.
+    const state = JSON.parse(await stack.exportState()) as {
+      deployment: { resources: { type: string; inputs?: Record<string, unknown> }[] };
+    };
+    const mine = state.deployment.resources.filter((res) => res.type.includes(":dynamic/databend:"));
+    expect(mine.map((res) => res.inputs?.__packageVersion)).toEqual([version, version]);
     expectOk(await stack.destroy());
     expect(await connectionNames()).not.toContain(conn);
     expect(await stageNames()).not.toContain(stage);
@@ -231,5 +238,52 @@ describe("the plugin archive, built from the clean clone and installed for an em
     expectOk(await stack.destroy());
     expect(await connectionNames()).not.toContain(conn);
     expect(await stageNames()).not.toContain(stage);
+  });
+});
+
+describe("examples/ci copied out of the repository, with the packed tarball committed beside it", () => {
+  const infra = path.join(work, "repo", "infra");
+  const vendored = path.join("vendor", `pulumi-databend-${version}.tgz`);
+
+  beforeAll(() => {
+    fs.cpSync(path.join(ROOT, "examples", "ci"), infra, { recursive: true });
+    fs.mkdirSync(path.join(infra, "vendor"));
+    fs.copyFileSync(tarball, path.join(infra, vendored));
+  });
+
+  it("asks for the published package, ^version, in package.json as it is in the repository", () => {
+    const ci = JSON.parse(fs.readFileSync(path.join(infra, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(ci.dependencies["pulumi-databend"]).toBe(`^${version}`);
+  });
+
+  it("installs the vendored tarball as its README says, and again from the lock file in a fresh copy", async () => {
+    await npmInstallWithPulumi(infra, [`./${vendored}`]);
+    const ci = JSON.parse(fs.readFileSync(path.join(infra, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(ci.dependencies["pulumi-databend"]).toBe(`file:${vendored}`);
+    // Another checkout of the same commit: the project with its lock file and the tarball, nothing
+    // else. `npm install` rather than the workflow's `npm ci`: the registry this suite uses does not
+    // serve databend-driver's packages for other platforms, so the lock file written here lacks them
+    // and `npm ci` refuses it (as in scripts/bootstrap); a lock file written against the public
+    // registry lists them.
+    const checkout = path.join(work, "checkout", "infra");
+    fs.cpSync(infra, checkout, { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) });
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+      ...big,
+      cwd: checkout,
+    });
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(checkout, "node_modules", "pulumi-databend", "package.json"), "utf8"),
+    ) as { version: string };
+    expect(installed.version).toBe(version);
+    const { stdout } = await run(
+      "node",
+      ["-p", 'typeof require("pulumi-databend").Connection + " " + typeof require("pulumi-databend").Stage'],
+      { ...big, cwd: checkout },
+    );
+    expect(stdout.trim()).toBe("function function");
   });
 });
