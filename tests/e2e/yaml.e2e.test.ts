@@ -166,8 +166,15 @@ describe("the seed example as a Pulumi YAML program", () => {
     expect(findSecrets(stack.allOutput(), secrets)).toEqual([]);
   });
 
-  it("destroy drops the stage and the connection", async () => {
-    expectOk(await stack.destroy());
+  it("destroy drops the stage and the connection, and a preview and the destroy leave no file behind", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-tmpdir-"));
+    try {
+      await stack.cli(["preview"], true, { TMPDIR: tmp });
+      await stack.cli(["destroy", "--yes"], true, { TMPDIR: tmp });
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
     expect(await query(`SHOW STAGES LIKE '${stage}'`)).toEqual([]);
     const names = (await query("SHOW CONNECTIONS")).map((r) => String(r.name));
     expect(names).not.toContain(n("toronto2"));
