@@ -568,7 +568,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         "replacement before deleting it (Databend names are unique): to re-capture its connection run " +
         `\`${RECAPTURE_VARIABLE}=${spec.name} pulumi up\` instead of \`--replace\`; ${rename}; if an interrupted ` +
         `deployment left it behind, run \`${ADOPT_VARIABLE}=${spec.name} pulumi up\` (or \`${ADOPT_VARIABLE}='*'\`) ` +
-        `once.${evidence}`
+        `once.${evidence} If another stack or person manages it, choose another name, or ${takeOver}`
       );
     }
     if (same) {
