@@ -3,6 +3,7 @@ import type { AddressInfo } from "net";
 import { expectFailed, expectOk } from "../support/assertions";
 import { resetStatements, statements } from "../support/bridge";
 import { stackEnv } from "../support/stackEnv";
+import { closedPort } from "../support/ports";
 import { TestStack } from "../support/testStack";
 
 /**
@@ -14,15 +15,6 @@ const env = stackEnv();
 const dsn = env.DATABEND_DSN as string;
 const port = Number(/:(\d+)\//.exec(dsn)?.[1]);
 const run = Math.random().toString(36).slice(2, 7);
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const p = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return p;
-}
 
 const fsConnection = (name: string, extra: Record<string, unknown> = {}) => ({
   kind: "Connection",

@@ -1,8 +1,7 @@
-import * as http from "http";
-import type { AddressInfo } from "net";
 import { expectFailed, expectOk } from "../support/assertions";
 import { closeDatabend, query } from "../support/databend";
 import { stackEnv } from "../support/stackEnv";
+import { closedPort } from "../support/ports";
 import { TestStack } from "../support/testStack";
 
 /**
@@ -16,15 +15,6 @@ const dsn = stackEnv().DATABEND_DSN as string;
 const run = Math.random().toString(36).slice(2, 7);
 const conn = `offline_conn_${run}`;
 const stage = `offline_stage_${run}`;
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const p = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return p;
-}
 
 const resources = (comment: string, fileFormat?: Record<string, unknown>) => [
   { kind: "Connection", name: conn, args: { storageType: "fs" } },

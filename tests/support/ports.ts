@@ -1,0 +1,11 @@
+import * as http from "http";
+import type { AddressInfo } from "net";
+
+/** A loopback port with nothing listening on it (bound, read, and released). */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const p = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return p;
+}
