@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts`). package.json's `bin`
- * points at the compiled copy, `dist/bin/pulumi-databend.js`.
+ * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts` and `auditCommand.ts`).
+ * package.json's `bin` points at the compiled copy, `dist/bin/pulumi-databend.js`.
  */
-import { runCli } from "./trustPolicyCommand";
+import { runAudit } from "./auditCommand";
+import { CliIo, runCli } from "./trustPolicyCommand";
 
-process.exitCode = runCli(process.argv.slice(2), {
+const io: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
-});
+};
+const [command, ...rest] = process.argv.slice(2);
+
+if (command === "audit") {
+  void runAudit(rest, io).then((code) => {
+    process.exitCode = code;
+  });
+} else {
+  process.exitCode = runCli(process.argv.slice(2), io);
+}

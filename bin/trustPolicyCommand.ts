@@ -147,6 +147,8 @@ export const TOP_USAGE = `Usage: pulumi-databend <command> [options]
 Commands:
   trust-policy   Print the IAM trust (and access) policy a ROLE_ARN connection needs
                  (pulumi-databend trust-policy --help)
+  audit          Show, for every external stage, the connection its copy matches and whether
+                 the copy is stale; exit status 3 when one is (pulumi-databend audit --help)
 
 Options:
   -h, --help     Show this help

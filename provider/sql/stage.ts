@@ -100,3 +100,8 @@ export function renderDropStage(name: string): string {
 export function renderShowStages(): string {
   return "SHOW STAGES";
 }
+
+/** Every stage with DESC STAGE's columns on every server (what SHOW STAGES lacks before 1.2.870). */
+export function renderSelectStages(): string {
+  return "SELECT * FROM system.stages ORDER BY name";
+}

@@ -76,6 +76,7 @@ const SAMPLES: Record<string, string[]> = {
   renderListStage: [stageSql.renderListStage("n")],
   renderShowConnections: [connectionSql.renderShowConnections()],
   renderShowStages: [stageSql.renderShowStages()],
+  renderSelectStages: [stageSql.renderSelectStages()],
   renderDropStage: [stageSql.renderDropStage("n")],
 };
 
@@ -87,6 +88,12 @@ const RESOURCE_FILES: Record<string, string> = {
   "provider/resources/stage.ts": "Stage",
   "provider/resources/stageAccessRole.ts": "StageAccessRole",
 };
+
+/** The account-wide copy audit (`pulumi-databend audit`, `getCopyAudit`): the renderers it calls. */
+const AUDIT_FILE = "provider/audit/readCopyAudit.ts";
+function auditReaches(renderer: string): string[] {
+  return readRepoFile(AUDIT_FILE).includes(`${renderer}(`) ? ["Account.audit"] : [];
+}
 
 /** SQL text sent as a literal outside provider/sql (the server version query), with the method sending it. */
 function rawStatements(): { sql: string; method: string; file: string }[] {
@@ -146,6 +153,7 @@ describe("docs/statements.md", () => {
     for (const renderer of renderers) {
       const actual = Object.entries(RESOURCE_FILES)
         .flatMap(([file, resource]) => handlersReaching(file, renderer).map((op) => `${resource}.${op}`))
+        .concat(auditReaches(renderer))
         .sort();
       const documented = [
         ...new Set(

@@ -1,0 +1,31 @@
+import type { SqlSession } from "../client/sqlSession";
+import { versionAtLeast } from "../client/serverVersion";
+import { renderShowConnections } from "../sql/connection";
+import { renderSelectStages, renderShowStages } from "../sql/stage";
+import { auditCopies, CopyAudit } from "./copyAudit";
+
+/** The first server whose `SHOW STAGES` has DESC STAGE's columns (before it, only names and counts). */
+export const SHOW_STAGES_LOCATION_SINCE = "1.2.870";
+
+/**
+ * The statements the audit sends to a server of `version`: one `SHOW CONNECTIONS` and one listing of
+ * every stage (`SHOW STAGES` from 1.2.870; before it `SELECT * FROM system.stages`, the table DESC
+ * STAGE reads, since that `SHOW STAGES` lacks the location). Always two, whatever the account holds.
+ */
+export function copyAuditStatements(version: string): [string, string] {
+  return [
+    renderShowConnections(),
+    versionAtLeast(version, SHOW_STAGES_LOCATION_SINCE) ? renderShowStages() : renderSelectStages(),
+  ];
+}
+
+/**
+ * Reads the account and audits every external stage's copy (see `copyAudit.ts`): two statements
+ * (besides the version the session learnt when it opened), whatever the number of stages.
+ */
+export async function readCopyAudit(s: SqlSession): Promise<CopyAudit> {
+  const [connections, stages] = copyAuditStatements(await s.serverVersion());
+  const connectionRows = await s.query(connections, { action: "list connections for the copy audit" });
+  const stageRows = await s.query(stages, { action: "list stages for the copy audit" });
+  return auditCopies(connectionRows, stageRows);
+}
