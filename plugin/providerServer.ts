@@ -390,6 +390,14 @@ export class ProviderServer {
     const args = this.unwrap(req.getArgs());
     const res = new this.pb.InvokeResponse();
     const p = this.p();
+    if (req.getTok() === TOKENS.getCopyAudit) {
+      // Names, URLs and parameter names only: nothing secret, so nothing marked secret.
+      const audit = JSON.parse(JSON.stringify(await p.auditAccount())) as Record<
+        string,
+        StructPb.JavaScriptValue
+      >;
+      return res.setReturn(this.structPb.Struct.fromJavaScript(audit));
+    }
     let result: { json: string; document: unknown };
     let secret: boolean;
     switch (req.getTok()) {

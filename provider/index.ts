@@ -52,6 +52,8 @@ export { ValidationError, isValidationError } from "./errors/ValidationError";
 export type { CheckFailure } from "./errors/ValidationError";
 export type { ResourceHandlers, CheckResult, DiffResult, ReadResult, Props } from "./resources/handlers";
 export { closeSessions } from "./client/databendClient";
+export { auditAccount } from "./audit/readCopyAudit";
+export type { CopyAudit, CopyMatch, StageCopyAudit } from "./audit/copyAudit";
 export { setDebugLog } from "./debugLog";
 export type { DebugSink } from "./debugLog";
 export { MIN_SERVER_VERSION } from "./client/serverVersion";

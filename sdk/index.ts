@@ -40,4 +40,6 @@ export type {
   AvroFileFormat,
   NamedFileFormat,
 } from "./stage";
+export { getCopyAudit } from "./copyAudit";
+export type { GetCopyAuditArgs, CopyAudit, CopyMatch, StageCopyAudit } from "./copyAudit";
 export * as aws from "./aws";

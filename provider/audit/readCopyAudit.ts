@@ -29,3 +29,9 @@ export async function readCopyAudit(s: SqlSession): Promise<CopyAudit> {
   const stageRows = await s.query(stages, { action: "list stages for the copy audit" });
   return auditCopies(connectionRows, stageRows);
 }
+
+/** {@link readCopyAudit} on the session of the configured DSN (`databend:dsn`, else `DATABEND_DSN`). */
+export async function auditAccount(): Promise<CopyAudit> {
+  const client = require("../client/databendClient") as typeof import("../client/databendClient");
+  return readCopyAudit(await client.getSession());
+}

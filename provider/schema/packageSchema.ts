@@ -89,6 +89,8 @@ export const TOKENS = {
   stageAccessRole: "databend:aws:StageAccessRole",
   getTrustPolicy: "databend:aws:getTrustPolicy",
   getBucketAccessPolicy: "databend:aws:getBucketAccessPolicy",
+  getCopyAudit: "databend:index:getCopyAudit",
+  stageCopyAudit: "databend:index:StageCopyAudit",
   capturedConnection: "databend:index:CapturedConnection",
 } as const;
 
@@ -181,6 +183,11 @@ function connectionResource(): SchemaResource {
       ...params,
       adopt: { type: "boolean", description: doc("ConnectionArgsBase", "adopt") },
       fingerprint: { type: "string", description: doc("Connection", "fingerprint") },
+      staleCopies: {
+        type: "array",
+        items: { type: "string" },
+        description: doc("Connection", "staleCopies"),
+      },
     },
     required: ["name", "storageType", "fingerprint"],
   };
@@ -318,6 +325,44 @@ function policyFunction(decl: string, argsDecl: string, props: string[], require
   return { description: doc(decl), inputs: { properties, required }, outputs: POLICY_OUTPUTS };
 }
 
+/** `getCopyAudit`: no arguments (the provider's DSN), the audit's `stages` as the result. */
+function copyAuditFunction(): SchemaFunction {
+  return {
+    description: doc("getCopyAudit"),
+    inputs: { properties: {} },
+    outputs: {
+      properties: {
+        stages: {
+          type: "array",
+          items: { $ref: `#/types/${TOKENS.stageCopyAudit}` },
+          description: doc("CopyAudit", "stages"),
+        },
+      },
+      required: ["stages"],
+    },
+  };
+}
+
+/** One stage of the copy audit. */
+function stageCopyAuditType(): SchemaObject {
+  const str = (k: string): SchemaProperty => ({ type: "string", description: doc("StageCopyAudit", k) });
+  const list = (k: string): SchemaProperty => ({ ...str(k), type: "array", items: { type: "string" } });
+  return {
+    type: "object",
+    description: doc("StageCopyAudit"),
+    properties: {
+      stage: str("stage"),
+      url: str("url"),
+      connection: str("connection"),
+      match: str("match"),
+      stale: { type: "boolean", description: doc("StageCopyAudit", "stale") },
+      differs: list("differs"),
+      candidates: list("candidates"),
+    },
+    required: ["stage", "url", "match", "stale", "differs", "candidates"],
+  };
+}
+
 /** Generates the package schema for `version`. */
 export function packageSchema(version: string): PackageSchema {
   const settings = configVariables();
@@ -354,6 +399,7 @@ export function packageSchema(version: string): PackageSchema {
         ["bucket", "prefix", "access", "partition"],
         ["bucket", "access"],
       ),
+      [TOKENS.getCopyAudit]: copyAuditFunction(),
     },
     types: {
       [TOKENS.capturedConnection]: {
@@ -367,6 +413,7 @@ export function packageSchema(version: string): PackageSchema {
         ),
         required: ["name", "storageType", "fingerprint", "capturedAt"],
       },
+      [TOKENS.stageCopyAudit]: stageCopyAuditType(),
     },
   };
 }

@@ -17,6 +17,8 @@ export type SdkDocs = Record<string, DeclarationDocs>;
 export const SDK_DOC_SOURCES = [
   "sdk/connection.ts",
   "sdk/stage.ts",
+  "sdk/copyAudit.ts",
+  "provider/audit/copyAudit.ts",
   "sdk/aws/stageAccessRole.ts",
   "provider/aws/trustPolicy.ts",
   "provider/aws/bucketAccessPolicy.ts",

@@ -155,7 +155,7 @@ describe("the package", () => {
     expect(schema.config.variables.connectTimeout).toMatchObject({ type: "integer" });
     expect(schema.config.variables.queryTimeout).toMatchObject({ type: "integer" });
     expect(Object.keys(schema.functions).sort()).toEqual(
-      [TOKENS.getBucketAccessPolicy, TOKENS.getTrustPolicy].sort(),
+      [TOKENS.getBucketAccessPolicy, TOKENS.getTrustPolicy, TOKENS.getCopyAudit].sort(),
     );
     expect(schema.functions[TOKENS.getTrustPolicy]?.inputs.properties.externalId?.secret).toBe(true);
   });
