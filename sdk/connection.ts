@@ -185,6 +185,13 @@ export class Connection extends DynamicResource {
    * stages can tell that their copy is stale), only when the parameters changed.
    */
   declare readonly fingerprint: pulumi.Output<string>;
+  /**
+   * The stages, managed by this stack, another one or nobody, that still held a copy of the old
+   * parameters right after the last parameter change (names only; a warning lists them too). Stages of
+   * this stack with `onConnectionChange: "recreate"` re-capture later in the same update; run
+   * `pulumi-databend audit` for the account as it is now. Unset before the first change.
+   */
+  declare readonly staleCopies: pulumi.Output<string[] | undefined>;
 
   constructor(resourceName: string, args: ConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const storageType = args.storageType;
@@ -193,6 +200,7 @@ export class Connection extends DynamicResource {
       name: args.name ?? resourceName,
       storageType,
       fingerprint: undefined,
+      staleCopies: undefined,
     };
     if (args.adopt !== undefined) props.adopt = args.adopt;
     for (const [key, value] of Object.entries(bag)) {

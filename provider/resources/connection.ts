@@ -1,3 +1,4 @@
+import { reportStaleCopies } from "../audit/staleCopies";
 import { isDatabendError } from "../errors/DatabendError";
 import { withMoreHint } from "../errors/mapError";
 import { ValidationError } from "../errors/ValidationError";
@@ -360,7 +361,9 @@ export function connectionHandlers(
       const outs = connectionOutputs(c, fingerprint);
       const kept = [...serverKeys].filter((k) => secrets.has(k)).sort();
       if (kept.length) outs.secretParams = kept;
-      const inputs = inputsFromOutputs(outs, ["secretParams"]);
+      // The stale copies reported at the last change stay as they were (only a change reports them).
+      if (Array.isArray(state.staleCopies)) outs.staleCopies = state.staleCopies;
+      const inputs = inputsFromOutputs(outs, ["secretParams", "staleCopies"]);
       if (importing) for (const k of kept) inputs[k] = CHANGED_OUTSIDE;
       return { id, props: outs, inputs };
     },
@@ -373,9 +376,15 @@ export function connectionHandlers(
         isLegacyFingerprint(olds.fingerprint) &&
         legacyConnectionFingerprint(c.storageType, c.params) === olds.fingerprint;
       // State written by 0.1 for unchanged parameters only needs new outputs (no secrets in them).
-      if (!migratingOnly) await createOrReplace(c, true, `update connection ${c.name}`);
+      const outs = connectionOutputs(c, checkedFingerprint(news));
+      if (!migratingOnly) {
+        await createOrReplace(c, true, `update connection ${c.name}`);
+        // Every stage still holding the old copy, managed or not: Databend copied it at their creation.
+        const stale = await reportStaleCopies(await session(), c.name);
+        if (stale) outs.staleCopies = stale;
+      }
       claimName("connection", c.name);
-      return { outs: connectionOutputs(c, checkedFingerprint(news)) };
+      return { outs };
     },
 
     async delete(id) {

@@ -739,6 +739,9 @@ describe("connection update", () => {
     expect(db.statements).toEqual([
       `CREATE OR REPLACE CONNECTION toronto STORAGE_TYPE = 's3' REGION = 'us-east-2' ACCESS_KEY_ID = '${KEY_ID}' ` +
         "SECRET_ACCESS_KEY = 'rotated-secret'",
+      // The copy audit: which stages still hold the old parameters (none here).
+      "SHOW CONNECTIONS",
+      "SHOW STAGES",
     ]);
     expect(db.log[0]?.ctx.idempotent).toBe(true);
     expect(r.outs).toMatchObject({
@@ -757,7 +760,11 @@ describe("connection update", () => {
     const olds = { ...(await created(torontoInputs())), fingerprint: DRIFTED };
     const db = new FakeSession();
     await connectionHandlers(db.factory()).update("toronto", olds, await checked(torontoInputs()));
-    expect(db.statements).toEqual([expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /)]);
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /),
+      "SHOW CONNECTIONS",
+      "SHOW STAGES",
+    ]);
   });
 
   it("migrates 0.1 state with unchanged parameters without any statement, dropping the secret from state", async () => {
@@ -778,7 +785,69 @@ describe("connection update", () => {
       legacyState(),
       await checked(torontoInputs({ secretAccessKey: "rotated-secret" })),
     );
-    expect(db.statements).toEqual([expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /)]);
+    expect(db.statements).toEqual([
+      expect.stringMatching(/^CREATE OR REPLACE CONNECTION toronto /),
+      "SHOW CONNECTIONS",
+      "SHOW STAGES",
+    ]);
+  });
+
+  it("reports every stage still holding the old copy, managed or not, as a warning and staleCopies", async () => {
+    const olds = await created(torontoInputs());
+    const news = await checked(torontoInputs({ secretAccessKey: "rotated-secret" }));
+    const stageRow = (name: string, secret: string): Record<string, unknown> => ({
+      name,
+      stage_type: "External",
+      storage_type: "s3",
+      url: `s3://b/${name}/`,
+      storage_params: JSON.stringify({
+        access_key_id: maskBefore1_2_919(KEY_ID),
+        secret_access_key: maskBefore1_2_919(secret),
+        endpoint_url: "https://s3.amazonaws.com",
+        region: "",
+      }),
+      file_format_options: "{}",
+    });
+    const db = new FakeSession()
+      .respond(/^SHOW CONNECTIONS/, [
+        {
+          name: "toronto",
+          storage_type: "s3",
+          storage_params: `access_key_id=${maskBefore1_2_919(KEY_ID)} secret_access_key=******ret`,
+        },
+      ])
+      .respond(/^SHOW STAGES/, [
+        stageRow("old_copy", "the-old-secret-xyz"),
+        stageRow("new_copy", "rotated-secret"),
+        stageRow("hand_made", "the-old-secret-xyz"),
+      ]);
+    const r = await connectionHandlers(db.factory()).update("toronto", olds, news);
+    expect(r.outs.staleCopies).toEqual(["hand_made", "old_copy"]);
+    expect(deployment.notices).toEqual([
+      {
+        severity: "warning",
+        message: expect.stringMatching(
+          /^connection 'toronto' changed, and 2 stage\(s\) still hold a copy of its old parameters: 'hand_made', 'old_copy'\. .*pulumi-databend audit/,
+        ) as unknown,
+      },
+    ]);
+    expect(JSON.stringify([r, deployment.notices])).not.toMatch(/xyz|rotated-secret|\*\*\*/);
+  });
+
+  it("still succeeds, with a warning, when the stages cannot be listed", async () => {
+    const db = new FakeSession().fail(/^SHOW STAGES/, 1063, "Permission denied");
+    const r = await connectionHandlers(db.factory()).update(
+      "toronto",
+      await created(torontoInputs()),
+      await checked(torontoInputs({ secretAccessKey: "rotated-secret" })),
+    );
+    expect(r.outs.staleCopies).toBeUndefined();
+    expect(deployment.notices).toEqual([
+      {
+        severity: "warning",
+        message: expect.stringMatching(/could not be listed .*run `pulumi-databend audit`/) as unknown,
+      },
+    ]);
   });
 });
 
