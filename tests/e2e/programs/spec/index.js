@@ -59,3 +59,6 @@ for (const spec of specs) {
   built[spec.name] = new Kind(spec.name, resolve(spec.args || {}), opts);
   exports[spec.name] = built[spec.name];
 }
+
+// With config `copyAudit: true`, the account-wide copy audit (`getCopyAudit()`) as the output `copyAudit`.
+if (cfg.getBoolean("copyAudit")) exports.copyAudit = databend.getCopyAudit();
