@@ -12,7 +12,7 @@ import type { CliIo } from "./trustPolicyCommand";
 export const AUDIT_EXIT = { ok: 0, failure: 1, usage: 2, stale: 3 } as const;
 
 /** The `audit --help` text. */
-export const AUDIT_USAGE = `Usage: pulumi-databend audit [--dsn DSN] [--json]
+export const AUDIT_USAGE = `Usage: pulumi-databend audit [--dsn DSN] [--json] [--connection NAME]...
 
 Reads the Databend account (one SHOW CONNECTIONS, one SHOW STAGES) and prints, for every external
 stage, managed by Pulumi or not, the connection its copy matches (exact, probable, ambiguous or none)
@@ -24,6 +24,9 @@ Options:
   --dsn DSN     The Databend DSN; default: the DATABEND_DSN environment variable
   --json        Print {"stages": [{"stage", "url", "connection", "match", "stale", "differs",
                 "candidates"}]} instead of a table
+  --connection NAME
+                Only the stages whose copy matches connection NAME (alone or among ambiguous
+                candidates); repeat for several. The exit status then says whether one of them is stale
   -h, --help    Show this help
 
 Exit status: 0 when no copy is stale, 3 when some copy is stale, 1 when the account cannot be read,
@@ -35,6 +38,8 @@ export interface AuditOptions {
   readonly dsn?: string;
   /** Print JSON. */
   readonly json: boolean;
+  /** Only the stages matching these connections (all stages when empty). */
+  readonly connections: readonly string[];
 }
 
 /** Parses the arguments after `audit`; a string is a usage error's message. */
@@ -47,12 +52,15 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions | "help" |
       options: {
         dsn: { type: "string" },
         json: { type: "boolean" },
+        connection: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
     if (values.help) return "help";
     if (values.dsn === "") return { error: "--dsn is empty" };
-    return { dsn: values.dsn, json: values.json === true };
+    const connections = values.connection ?? [];
+    if (connections.includes("")) return { error: "--connection is empty" };
+    return { dsn: values.dsn, json: values.json === true, connections };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
@@ -85,6 +93,17 @@ export function renderAuditJson(audit: CopyAudit): string {
   return JSON.stringify(audit, null, 2);
 }
 
+/** The stages of `audit` whose copy matches one of `connections` (every stage when there are none). */
+export function auditOfConnections(audit: CopyAudit, connections: readonly string[]): CopyAudit {
+  if (connections.length === 0) return audit;
+  const wanted = new Set(connections);
+  return {
+    stages: audit.stages.filter(
+      (s) => (s.connection !== null && wanted.has(s.connection)) || s.candidates.some((c) => wanted.has(c)),
+    ),
+  };
+}
+
 /** The exit status for an audit: 3 when some copy is stale, else 0. */
 export function auditExitCode(audit: CopyAudit): number {
   return staleStages(audit).length ? AUDIT_EXIT.stale : AUDIT_EXIT.ok;
@@ -109,7 +128,7 @@ export async function runAudit(args: readonly string[], io: CliIo): Promise<numb
   const { readCopyAudit } = await import("../provider/audit/readCopyAudit");
   try {
     if (options.dsn !== undefined) configure({ dsn: options.dsn });
-    const audit = await readCopyAudit(await getSession());
+    const audit = auditOfConnections(await readCopyAudit(await getSession()), options.connections);
     io.out(options.json ? renderAuditJson(audit) : renderAuditTable(audit));
     return auditExitCode(audit);
   } catch (e) {

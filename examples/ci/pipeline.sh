@@ -10,7 +10,9 @@
 #                         locked"): let the CI queue runs per stack (`concurrency:` in the workflow)
 #   pipeline.sh drift     schedule: `pulumi preview --refresh --expect-no-changes`. Reads Databend and
 #                         compares; writes nothing to state. Exits non-zero and names every drifted
-#                         resource in $PIPELINE_OUT/drift.md when anything changed out of band
+#                         resource in $PIPELINE_OUT/drift.md when anything changed out of band. Then
+#                         `pulumi-databend audit --connection <this stack's connection>`: exits 3 and
+#                         names every stage, managed or not, still holding the connection's old key
 #   pipeline.sh destroy   retire the stack (`pulumi destroy --yes`); not wired to any trigger
 #
 # Environment (from the CI's secret store; nothing is read from files):
@@ -104,6 +106,39 @@ case "$step" in
       echo "drift detected on stack $stack:"
       sed 's/^/  /' <<<"${changes:-(the preview failed; see above)}"
       exit "$rc"
+    fi
+    # Stale copies: a stage copies its connection's parameters when it is created, so after a key
+    # rotation a stage can still hold the old key while the preview shows no change. The audit reads
+    # every stage of the account, managed or not (exit 3 when a copy of this stack's connection is stale).
+    conn=$(pulumi stack output connectionName --stack "$stack" --non-interactive 2>/dev/null | quiet || true)
+    arc=0
+    if [ -n "$conn" ]; then
+      node node_modules/pulumi-databend/dist/bin/pulumi-databend.js audit --connection "$conn" --json \
+        >"$out/audit.json" || arc=$?
+    fi
+    if [ "$arc" = 3 ]; then
+      stale=$(node -e '
+        const a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        for (const s of a.stages.filter((x) => x.stale))
+          console.log(`stale copy: stage ${s.stage} holds old ${s.differs.join(", ")} of connection ${s.connection ?? s.candidates.join(" or ")}`);
+      ' "$out/audit.json")
+      {
+        echo "### Stale copies on stack \`$stack\`"
+        echo
+        echo "These stages still hold credentials that connection \`$conn\` no longer has. Re-capture"
+        echo "them before revoking the old key: \`DATABEND_RECAPTURE=<stage> pipeline.sh up\` for a stage of"
+        echo "this stack, \`ALTER STAGE <stage> SET URL = '<url>' CONNECTION = (CONNECTION_NAME = '$conn')\`"
+        echo "for one made by hand:"
+        echo
+        sed 's/^/- /' <<<"$stale"
+      } >"$out/drift.md"
+      echo
+      echo "drift detected on stack $stack:"
+      sed 's/^/  /' <<<"$stale"
+      exit 3
+    elif [ "$arc" != 0 ]; then
+      echo "the stale-copy audit failed (exit $arc)" >&2
+      exit "$arc"
     fi
     echo "no drift on stack $stack"
     ;;

@@ -69,7 +69,11 @@ function checkout(config: string): string {
 }
 
 /** Starts `pipeline.sh <step>` as a CI job would: clean environment, no TTY, secrets from env. */
-function start(step: string, config: string): { child: ChildProcess; done: Promise<Run> } {
+function start(
+  step: string,
+  config: string,
+  extra: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<Run> } {
   const dir = checkout(config);
   const env: Record<string, string> = {
     PATH: `${path.join(TOOLS_DIR, "bin")}:${process.env.PATH}`,
@@ -91,6 +95,7 @@ function start(step: string, config: string): { child: ChildProcess; done: Promi
     STAGE_ACCESS_KEY_ID: stageKey.id,
     STAGE_SECRET_ACCESS_KEY: stageKey.secret,
     PIPELINE_OUT: path.join(dir, "..", "out"),
+    ...extra,
   };
   const t0 = Date.now();
   const child = spawn("bash", [path.join(dir, "pipeline.sh"), step], {
@@ -110,7 +115,8 @@ function start(step: string, config: string): { child: ChildProcess; done: Promi
   return { child, done };
 }
 
-const pipeline = (step: string, config: string): Promise<Run> => start(step, config).done;
+const pipeline = (step: string, config: string, extra: Record<string, string> = {}): Promise<Run> =>
+  start(step, config, extra).done;
 
 /** A report the last run wrote to PIPELINE_OUT. */
 function report(name: string): string {
@@ -240,6 +246,38 @@ describe("examples/ci: the pipeline against the local stack, state on S3", () =>
     const desc = await query(`DESC CONNECTION ${conn}`);
     expect(String(desc[0]?.storage_params)).not.toContain("someone-else");
     expectOk(await pipeline("drift", GOOD));
+  });
+
+  it("drift check: fails naming every stage still on the old key after a rotation, passes after the documented re-capture", async () => {
+    const byHand = `${prefix}_by_hand`;
+    await exec(`CREATE STAGE ${byHand} URL = 's3://ci-data/raw/' CONNECTION = (CONNECTION_NAME = '${conn}')`);
+    expectOk(await pipeline("drift", GOOD));
+    // The key rotation: a new key in the CI secret store, and the main branch's `up`.
+    const iam = new IAMClient(aws);
+    const k = (await iam.send(new CreateAccessKeyCommand({ UserName: `ci-stage-${id}` }))).AccessKey;
+    iam.destroy();
+    const oldSecret = stageKey.secret;
+    stageKey = { id: k?.AccessKeyId ?? "", secret: k?.SecretAccessKey ?? "" };
+    expectOk(await pipeline("up", GOOD));
+    const d = await pipeline("drift", GOOD);
+    expect(d.code).toBe(3);
+    const line = (s: string) =>
+      `stale copy: stage ${s} holds old accessKeyId, secretAccessKey of connection ${conn}`;
+    expect(d.output).toContain(`drift detected on stack ci:\n  ${line(byHand)}\n  ${line(stage)}`);
+    expect(report("drift.md")).toContain(`- ${line(byHand)}\n- ${line(stage)}`);
+    expect(d.output).not.toContain(oldSecret);
+    // The documented re-capture: the managed stage with DATABEND_RECAPTURE, the other by hand.
+    expectOk(await pipeline("up", GOOD, { DATABEND_RECAPTURE: stage }));
+    expect((await pipeline("drift", GOOD)).output).toContain(
+      `drift detected on stack ci:\n  ${line(byHand)}`,
+    );
+    await exec(
+      `ALTER STAGE ${byHand} SET URL = 's3://ci-data/raw/' CONNECTION = (CONNECTION_NAME = '${conn}')`,
+    );
+    const again = await pipeline("drift", GOOD);
+    expectOk(again);
+    expect(again.output).toContain("no drift on stack ci");
+    await exec(`DROP STAGE ${byHand}`);
   });
 
   it("two ups on the same stack at once: the second fails on the backend lock, nothing corrupted or duplicated", async () => {

@@ -2,6 +2,7 @@ import {
   AUDIT_EXIT,
   AUDIT_USAGE,
   auditExitCode,
+  auditOfConnections,
   parseAuditArgs,
   renderAuditJson,
   renderAuditTable,
@@ -43,10 +44,14 @@ const AUDIT: CopyAudit = {
 
 describe("pulumi-databend audit", () => {
   it("reads --dsn and --json, and refuses anything else", () => {
-    expect(parseAuditArgs([])).toEqual({ dsn: undefined, json: false });
+    expect(parseAuditArgs([])).toEqual({ dsn: undefined, json: false, connections: [] });
     expect(parseAuditArgs(["--dsn", "databend://u:p@h:8000/d", "--json"])).toEqual({
       dsn: "databend://u:p@h:8000/d",
       json: true,
+      connections: [],
+    });
+    expect(parseAuditArgs(["--connection", "a", "--connection", "b"])).toMatchObject({
+      connections: ["a", "b"],
     });
     expect(parseAuditArgs(["-h"])).toBe("help");
     expect(parseAuditArgs(["--yes"])).toEqual({ error: expect.stringMatching(/--yes/) as unknown });
@@ -62,6 +67,13 @@ describe("pulumi-databend audit", () => {
       "3 external stage(s), 1 stale copy",
     ]);
     expect(JSON.parse(renderAuditJson(AUDIT))).toEqual(AUDIT);
+  });
+
+  it("keeps, with --connection, the stages matching those connections, ambiguous ones included", () => {
+    expect(auditOfConnections(AUDIT, []).stages).toHaveLength(3);
+    expect(auditOfConnections(AUDIT, ["c"]).stages.map((s) => s.stage)).toEqual(["a", "bb"]);
+    expect(auditOfConnections(AUDIT, ["y"]).stages.map((s) => s.stage)).toEqual(["c"]);
+    expect(auditExitCode(auditOfConnections(AUDIT, ["x"]))).toBe(0);
   });
 
   it("exits 3 when a copy is stale, 0 when none is", () => {
