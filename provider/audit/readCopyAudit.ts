@@ -30,7 +30,7 @@ export async function readCopyAudit(s: SqlSession): Promise<CopyAudit> {
   return auditCopies(connectionRows, stageRows);
 }
 
-/** {@link readCopyAudit} on the session of the configured DSN (`databend:dsn`, else `DATABEND_DSN`). */
+/** The copy audit (two statements; see `readCopyAudit`) on the session of the configured DSN (`databend:dsn`, else `DATABEND_DSN`). */
 export async function auditAccount(): Promise<CopyAudit> {
   const client = require("../client/databendClient") as typeof import("../client/databendClient");
   return readCopyAudit(await client.getSession());
