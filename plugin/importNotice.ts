@@ -15,12 +15,14 @@ export function importNotice(kind: ResourceKind, outs: Props): string | undefine
       .map(([k]) => k);
     const secrets = Array.isArray(outs.secretParams) ? outs.secretParams.map(String) : [];
     if (masked.length === 0 && secrets.length === 0) return undefined;
+    // The generated program holds the secrets too, with the same placeholder (`read` puts it in the inputs).
     const parts = [
-      masked.length ? `${masked.join(", ")} (imported as '${MASKED_PLACEHOLDER}')` : "",
-      secrets.length ? `the secret parameter(s) ${secrets.join(", ")} (left out)` : "",
+      masked.length ? masked.join(", ") : "",
+      secrets.length ? `the secret parameter(s) ${secrets.join(", ")}` : "",
     ].filter(Boolean);
     return (
-      `Databend masks connection parameters, so ${parts.join(" and ")} could not be read back. Put the real ` +
+      `Databend masks connection parameters, so ${parts.join(" and ")} could not be read back (imported as ` +
+      `'${MASKED_PLACEHOLDER}'). Put the real ` +
       "values in the program (secrets as secret config or plain values: the schema marks them secret); the " +
       "first `pulumi up` then writes them with CREATE OR REPLACE CONNECTION (stages keep their copy), and " +
       "later runs show no changes."
