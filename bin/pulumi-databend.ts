@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts` and `auditCommand.ts`).
+ * Entry point of the `pulumi-databend` command (see `trustPolicyCommand.ts`, `auditCommand.ts` and `importCommand.ts`).
  * package.json's `bin` points at the compiled copy, `dist/bin/pulumi-databend.js`.
  */
 import { runAudit } from "./auditCommand";
+import { runImport } from "./importCommand";
 import { CliIo, runCli } from "./trustPolicyCommand";
 
 const io: CliIo = {
@@ -12,8 +13,8 @@ const io: CliIo = {
 };
 const [command, ...rest] = process.argv.slice(2);
 
-if (command === "audit") {
-  void runAudit(rest, io).then((code) => {
+if (command === "audit" || command === "import") {
+  void (command === "audit" ? runAudit(rest, io) : runImport(rest, io)).then((code) => {
     process.exitCode = code;
   });
 } else {

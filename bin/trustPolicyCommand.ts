@@ -149,6 +149,8 @@ Commands:
                  (pulumi-databend trust-policy --help)
   audit          Show, for every external stage, the connection its copy matches and whether
                  the copy is stale; exit status 3 when one is (pulumi-databend audit --help)
+  import         Write a Pulumi program (YAML or TypeScript) of every connection and stage,
+                 stages linked to their connections (pulumi-databend import --help)
 
 Options:
   -h, --help     Show this help

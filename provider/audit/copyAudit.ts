@@ -75,7 +75,7 @@ export interface CopyAudit {
 }
 
 /** Values a stage shows when the connection did not set the parameter (server defaults), by API name. */
-const SERVER_DEFAULTS: Partial<Record<StorageType, Readonly<Record<string, string>>>> = {
+export const SERVER_DEFAULTS: Partial<Record<StorageType, Readonly<Record<string, string>>>> = {
   s3: { endpointUrl: "https://s3.amazonaws.com", enableVirtualHostStyle: "false" },
   gcs: { endpointUrl: "https://storage.googleapis.com" },
   hf: { repoType: "dataset", revision: "main" },
