@@ -1,6 +1,7 @@
 import { parseArgs } from "util";
 import type { CopyAudit } from "../provider/audit/copyAudit";
 import { staleStages } from "../provider/audit/copyAudit";
+import { withAccount } from "./accountSession";
 import type { CliIo } from "./trustPolicyCommand";
 
 /**
@@ -123,18 +124,13 @@ export async function runAudit(args: readonly string[], io: CliIo): Promise<numb
     io.err(`pulumi-databend audit: ${options.error} (see --help)`);
     return AUDIT_EXIT.usage;
   }
-  const { configure } = await import("../provider/settings");
-  const { getSession, closeSessions } = await import("../provider/client/databendClient");
   const { readCopyAudit } = await import("../provider/audit/readCopyAudit");
   try {
-    if (options.dsn !== undefined) configure({ dsn: options.dsn });
-    const audit = auditOfConnections(await readCopyAudit(await getSession()), options.connections);
+    const audit = auditOfConnections(await withAccount(options.dsn, readCopyAudit), options.connections);
     io.out(options.json ? renderAuditJson(audit) : renderAuditTable(audit));
     return auditExitCode(audit);
   } catch (e) {
     io.err(`pulumi-databend audit: ${e instanceof Error ? e.message : String(e)}`);
     return AUDIT_EXIT.failure;
-  } finally {
-    await closeSessions();
   }
 }

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { ImportedStage, ImportedValue, ImportPlan } from "../provider/audit/importPlan";
+import { withAccount } from "./accountSession";
 import type { CliIo } from "./trustPolicyCommand";
 
 /**
@@ -291,13 +292,10 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
     io.err(`pulumi-databend import: ${options.out} already holds a Pulumi.yaml; choose another --out`);
     return IMPORT_EXIT.failure;
   }
-  const { configure } = await import("../provider/settings");
-  const { getSession, closeSessions } = await import("../provider/client/databendClient");
   const { readImportPlan } = await import("../provider/audit/readCopyAudit");
   const { packageVersion } = await import("../provider/packageVersion");
   try {
-    if (options.dsn !== undefined) configure({ dsn: options.dsn });
-    const plan = withPrefix(await readImportPlan(await getSession()), options.prefix);
+    const plan = withPrefix(await withAccount(options.dsn, readImportPlan), options.prefix);
     const files =
       options.language === "yaml"
         ? renderYamlImport(plan, options)
@@ -316,7 +314,5 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
   } catch (e) {
     io.err(`pulumi-databend import: ${e instanceof Error ? e.message : String(e)}`);
     return IMPORT_EXIT.failure;
-  } finally {
-    await closeSessions();
   }
 }
