@@ -20,6 +20,7 @@ import { diagnostics, primaryOp } from "../support/engineEvents";
 import { seedBucket } from "../support/s3";
 import { ROOT, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
+import { YamlProgram } from "../support/yamlProgram";
 
 const runFile = promisify(execFile);
 const env = stackEnv();
@@ -157,5 +158,53 @@ describe("README: rotating the IAM access key of a connection, every copy includ
     await iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: oldKey.id }));
     for (const s of stages) expect(await list(s)).toEqual(["a.csv"]);
     expectOk(await stack.preview({ expectNoChanges: true }));
+  });
+});
+
+describe("the same report through the provider plugin (Pulumi YAML)", () => {
+  const program = new YamlProgram("rotation-yaml");
+  let stack: TestStack;
+  const conn = n("yconn");
+  const hand = n("yhand");
+
+  const write = (secret: string): void => {
+    program.write(
+      [
+        {
+          name: "conn",
+          type: "databend:Connection",
+          properties: {
+            name: conn,
+            storageType: "s3",
+            endpointUrl: env.AWS_ENDPOINT_URL,
+            accessKeyId: "AKIAYAMLROTATION01",
+            secretAccessKey: secret,
+          },
+        },
+      ],
+      { outputs: { staleCopies: "${conn.staleCopies}" } },
+    );
+  };
+
+  beforeAll(async () => {
+    write("first-yaml-secret-1");
+    stack = await new TestStack({ program: program.dir }).init();
+    expectOk(await stack.up());
+    await exec(`CREATE STAGE ${hand} URL = 's3://${bucket}/y/' CONNECTION = (CONNECTION_NAME = '${conn}')`);
+  });
+  afterAll(async () => {
+    await exec(`DROP STAGE IF EXISTS ${hand}`).catch(() => undefined);
+    await stack?.cleanup();
+    program.remove();
+  });
+
+  it("warns and outputs staleCopies naming the stage made by hand", async () => {
+    write("second-yaml-secret-2");
+    const r = await stack.up();
+    expectOk(r);
+    expect(diagnostics(r.events, "warning").join("\n")).toContain(
+      `connection '${conn}' changed, and 1 stage(s) still hold a copy of its old parameters: '${hand}'.`,
+    );
+    expect((await stack.stackOutputs()).staleCopies).toEqual([hand]);
   });
 });
