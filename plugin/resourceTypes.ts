@@ -25,6 +25,7 @@ export function resourceTypes(schema: PackageSchema): Map<string, ResourceType> 
     [TOKENS.connection, "connection"],
     [TOKENS.stage, "stage"],
     [TOKENS.stageAccessRole, "stageAccessRole"],
+    [TOKENS.fileFormat, "fileFormat"],
   ];
   const out = new Map<string, ResourceType>();
   for (const [token, kind] of kinds) {
@@ -109,5 +110,7 @@ export function hostInputs(
       return stageInputs(urn, olds, news, registry);
     case "stageAccessRole":
       return stageAccessRoleInputs(urn, news);
+    case "fileFormat":
+      return { ...news, name: news.name ?? urnName(urn) };
   }
 }

@@ -26,12 +26,14 @@ export type {
   WebhdfsConnectionArgs,
   FsConnectionArgs,
 } from "./connection";
+export { FileFormat } from "./fileFormat";
+export type { FileFormatArgs, FileFormatArgsBase, FileFormatOptions } from "./fileFormat";
 export { Stage } from "./stage";
 export type {
   StageArgs,
   StageCredentials,
   CapturedConnection,
-  FileFormat,
+  FileFormat as StageFileFormat,
   CsvFileFormat,
   TsvFileFormat,
   NdjsonFileFormat,

@@ -20,6 +20,7 @@ export const SERVER_CODES: Readonly<Record<number, ServerCodeInfo>> = {
   2501: { code: "NotFound", retryable: false, label: "UnknownStage" },
   2502: { code: "AlreadyExists", retryable: false, label: "StageAlreadyExists" },
   2506: { code: "PermissionDenied", retryable: false, label: "StagePermissionDenied" },
+  2509: { code: "AlreadyExists", retryable: false, label: "FileFormatAlreadyExists" },
   2510: { code: "NotFound", retryable: false, label: "UnknownConnection" },
   2511: { code: "InvalidInput", retryable: false, label: "IllegalConnection" },
   2512: { code: "AlreadyExists", retryable: false, label: "ConnectionAlreadyExists" },

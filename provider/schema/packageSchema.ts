@@ -12,6 +12,7 @@ import {
   STAGE_ACCESS_ROLE_INPUT_SCHEMA,
 } from "../validation/stageAccessRoleSchema";
 import { PUBLIC_STAGE_INPUTS, STAGE_INPUT_SCHEMA } from "../validation/stageSchema";
+import { INLINE_ONLY_FORMAT_TYPES } from "../validation/fileFormatSchema";
 import sdkDocs from "./sdkDocs.json";
 
 /** A property in the Pulumi package schema. */
@@ -90,6 +91,7 @@ export const TOKENS = {
   getTrustPolicy: "databend:aws:getTrustPolicy",
   getBucketAccessPolicy: "databend:aws:getBucketAccessPolicy",
   capturedConnection: "databend:index:CapturedConnection",
+  fileFormat: "databend:index:FileFormat",
 } as const;
 
 /** Provider settings (`databend:<key>`), from the TSDoc of the provider's `ProviderSettings`. */
@@ -258,6 +260,47 @@ function stageResource(): SchemaResource {
   };
 }
 
+/** The SDK interface holding one file format type's options (`CsvFileFormat`). */
+function formatDecl(type: string): string {
+  return `${type.charAt(0)}${type.slice(1).toLowerCase()}FileFormat`;
+}
+
+/** FileFormat: a name, a type, and the options of every type (check() says which type takes which). */
+function fileFormatResource(): SchemaResource {
+  const options: Record<string, SchemaProperty> = {};
+  for (const t of FILE_FORMAT_TYPES) {
+    if (INLINE_ONLY_FORMAT_TYPES.has(t)) continue;
+    for (const [key, o] of Object.entries(FILE_FORMATS[t])) {
+      const types = FILE_FORMAT_TYPES.filter(
+        (x) => !INLINE_ONLY_FORMAT_TYPES.has(x) && key in FILE_FORMATS[x],
+      );
+      const text = doc(formatDecl(t), key) || `The \`${o.sql}\` option.`;
+      options[key] ??= {
+        type: o.type === "integer" ? "integer" : o.type === "boolean" ? "boolean" : "string",
+        description: `${text} Types: ${types.join(", ")}.`,
+      };
+    }
+  }
+  const inputs: Record<string, SchemaProperty> = {
+    name: { type: "string", description: doc("FileFormatArgsBase", "name") },
+    type: {
+      type: "string",
+      description: `One of ${FILE_FORMAT_TYPES.filter((t) => !INLINE_ONLY_FORMAT_TYPES.has(t))
+        .map((t) => `\`${t}\``)
+        .join(", ")}; it decides which options apply.`,
+    },
+    ...options,
+    adopt: { type: "boolean", description: doc("FileFormatArgsBase", "adopt") },
+  };
+  return {
+    description: doc("FileFormat"),
+    inputProperties: inputs,
+    requiredInputs: ["type"],
+    properties: { ...inputs, fingerprint: { type: "string", description: doc("FileFormat", "fingerprint") } },
+    required: ["name", "type", "fingerprint"],
+  };
+}
+
 /** Outputs of StageAccessRole that carry the external ID (the SDK marks the same one secret). */
 export const STAGE_ACCESS_ROLE_SECRET_OUTPUTS: readonly string[] = ["externalId"];
 
@@ -345,6 +388,7 @@ export function packageSchema(version: string): PackageSchema {
       [TOKENS.connection]: connectionResource(),
       [TOKENS.stage]: stageResource(),
       [TOKENS.stageAccessRole]: stageAccessRoleResource(),
+      [TOKENS.fileFormat]: fileFormatResource(),
     },
     functions: {
       [TOKENS.getTrustPolicy]: trust,

@@ -17,6 +17,7 @@ export type SdkDocs = Record<string, DeclarationDocs>;
 export const SDK_DOC_SOURCES = [
   "sdk/connection.ts",
   "sdk/stage.ts",
+  "sdk/fileFormat.ts",
   "sdk/aws/stageAccessRole.ts",
   "provider/aws/trustPolicy.ts",
   "provider/aws/bucketAccessPolicy.ts",

@@ -1,5 +1,6 @@
 import * as connectionSql from "../../../provider/sql/connection";
 import * as stageSql from "../../../provider/sql/stage";
+import * as fileFormatSql from "../../../provider/sql/fileFormat";
 import { exportedFunctions, handlersReaching, readRepoFile, tsFiles } from "./sourceScan";
 
 /** One row of docs/statements.md. */
@@ -77,15 +78,22 @@ const SAMPLES: Record<string, string[]> = {
   renderShowConnections: [connectionSql.renderShowConnections()],
   renderShowStages: [stageSql.renderShowStages()],
   renderDropStage: [stageSql.renderDropStage("n")],
+  renderCreateFileFormat: [
+    fileFormatSql.renderCreateFileFormat("n", { type: "CSV", fieldDelimiter: "|" }),
+    fileFormatSql.renderCreateFileFormat("n", { type: "PARQUET" }, { orReplace: true }),
+  ],
+  renderShowFileFormats: [fileFormatSql.renderShowFileFormats()],
+  renderDropFileFormat: [fileFormatSql.renderDropFileFormat("n")],
 };
 
 /** Helpers of provider/sql that render a clause, not a statement. */
-const CLAUSES = ["renderFileFormat", "renderStageConnection"];
+const CLAUSES = ["renderFileFormat", "renderStageConnection", "renderFormatOptions"];
 
 const RESOURCE_FILES: Record<string, string> = {
   "provider/resources/connection.ts": "Connection",
   "provider/resources/stage.ts": "Stage",
   "provider/resources/stageAccessRole.ts": "StageAccessRole",
+  "provider/resources/fileFormat.ts": "FileFormat",
 };
 
 /** SQL text sent as a literal outside provider/sql (the server version query), with the method sending it. */
