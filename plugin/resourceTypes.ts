@@ -26,6 +26,8 @@ export function resourceTypes(schema: PackageSchema): Map<string, ResourceType> 
     [TOKENS.stage, "stage"],
     [TOKENS.stageAccessRole, "stageAccessRole"],
     [TOKENS.fileFormat, "fileFormat"],
+    [TOKENS.stageGrant, "stageGrant"],
+    [TOKENS.connectionGrant, "connectionGrant"],
   ];
   const out = new Map<string, ResourceType>();
   for (const [token, kind] of kinds) {
@@ -112,5 +114,9 @@ export function hostInputs(
       return stageAccessRoleInputs(urn, news);
     case "fileFormat":
       return { ...news, name: news.name ?? urnName(urn) };
+    case "stageGrant":
+      return news;
+    case "connectionGrant":
+      return { privileges: ["ACCESS CONNECTION"], ...news };
   }
 }

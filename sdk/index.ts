@@ -28,6 +28,14 @@ export type {
 } from "./connection";
 export { FileFormat } from "./fileFormat";
 export type { FileFormatArgs, FileFormatArgsBase, FileFormatOptions } from "./fileFormat";
+export { StageGrant, ConnectionGrant } from "./grant";
+export type {
+  StageGrantArgs,
+  ConnectionGrantArgs,
+  GrantArgsBase,
+  StagePrivilege,
+  ConnectionPrivilege,
+} from "./grant";
 export { Stage } from "./stage";
 export type {
   StageArgs,

@@ -17,6 +17,7 @@ export const SERVER_CODES: Readonly<Record<number, ServerCodeInfo>> = {
   1063: { code: "PermissionDenied", retryable: false, label: "PermissionDenied" },
   2004: { code: "InvalidInput", retryable: false, label: "InvalidArgument" },
   2201: { code: "Auth", retryable: false, label: "UnknownUser" },
+  2204: { code: "NotFound", retryable: false, label: "UnknownRole" },
   2501: { code: "NotFound", retryable: false, label: "UnknownStage" },
   2502: { code: "AlreadyExists", retryable: false, label: "StageAlreadyExists" },
   2506: { code: "PermissionDenied", retryable: false, label: "StagePermissionDenied" },

@@ -12,6 +12,7 @@ import {
   STAGE_ACCESS_ROLE_INPUT_SCHEMA,
 } from "../validation/stageAccessRoleSchema";
 import { PUBLIC_STAGE_INPUTS, STAGE_INPUT_SCHEMA } from "../validation/stageSchema";
+import { GRANT_OBJECTS, GrantObjectKind } from "../sql/grant";
 import { INLINE_ONLY_FORMAT_TYPES } from "../validation/fileFormatSchema";
 import sdkDocs from "./sdkDocs.json";
 
@@ -92,6 +93,8 @@ export const TOKENS = {
   getBucketAccessPolicy: "databend:aws:getBucketAccessPolicy",
   capturedConnection: "databend:index:CapturedConnection",
   fileFormat: "databend:index:FileFormat",
+  stageGrant: "databend:index:StageGrant",
+  connectionGrant: "databend:index:ConnectionGrant",
 } as const;
 
 /** Provider settings (`databend:<key>`), from the TSDoc of the provider's `ProviderSettings`. */
@@ -301,6 +304,30 @@ function fileFormatResource(): SchemaResource {
   };
 }
 
+/** StageGrant or ConnectionGrant: the object and role by name, and the privileges. */
+function grantResource(kind: GrantObjectKind): SchemaResource {
+  const decl = kind === "stage" ? "StageGrantArgs" : "ConnectionGrantArgs";
+  const inputs: Record<string, SchemaProperty> = {
+    [kind]: { type: "string", description: `${doc(decl, kind)} In YAML: its name (\`\${x.name}\`).` },
+    role: { type: "string", description: doc("GrantArgsBase", "role") },
+    privileges: {
+      type: "array",
+      items: { type: "string" },
+      description: `${doc(decl, "privileges")} One or more of ${[...GRANT_OBJECTS[kind].privileges, "ALL"]
+        .map((p) => `\`${p}\``)
+        .join(", ")}.`,
+    },
+    adopt: { type: "boolean", description: doc("GrantArgsBase", "adopt") },
+  };
+  return {
+    description: doc(kind === "stage" ? "StageGrant" : "ConnectionGrant"),
+    inputProperties: inputs,
+    requiredInputs: kind === "stage" ? [kind, "role", "privileges"] : [kind, "role"],
+    properties: inputs,
+    required: [kind, "role", "privileges"],
+  };
+}
+
 /** Outputs of StageAccessRole that carry the external ID (the SDK marks the same one secret). */
 export const STAGE_ACCESS_ROLE_SECRET_OUTPUTS: readonly string[] = ["externalId"];
 
@@ -389,6 +416,8 @@ export function packageSchema(version: string): PackageSchema {
       [TOKENS.stage]: stageResource(),
       [TOKENS.stageAccessRole]: stageAccessRoleResource(),
       [TOKENS.fileFormat]: fileFormatResource(),
+      [TOKENS.stageGrant]: grantResource("stage"),
+      [TOKENS.connectionGrant]: grantResource("connection"),
     },
     functions: {
       [TOKENS.getTrustPolicy]: trust,

@@ -3,7 +3,7 @@ import * as path from "path";
 import { expectOk } from "../support/assertions";
 import { closeDatabend, exec, query } from "../support/databend";
 import { primaryOp } from "../support/engineEvents";
-import { ROOT, stackEnv } from "../support/stackEnv";
+import { stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 import { YamlProgram } from "../support/yamlProgram";
 import { versionAtLeast } from "../../provider/client/serverVersion";
@@ -141,12 +141,7 @@ describe("pulumi import of a hand-made file format (plugin)", () => {
     expect(generated).toContain("type: CSV");
     expect(generated).toMatch(/fieldDelimiter: ['"]?\|/);
     expect(generated).toContain("skipHeader: 2");
-    const header = ["name: yaml-file-format-import", "runtime: yaml", "plugins:", "  providers:"];
-    header.push("    - name: databend", `      path: ${path.join(ROOT, "plugin")}`, "");
-    fs.writeFileSync(
-      path.join(program.dir, "Pulumi.yaml"),
-      `${header.join("\n")}resources:\n${generated.replace(/^resources:\n/, "")}`,
-    );
+    program.writeGenerated(generated);
     expectOk(await stack.preview({ expectNoChanges: true }));
   });
 });

@@ -18,6 +18,7 @@ export const SDK_DOC_SOURCES = [
   "sdk/connection.ts",
   "sdk/stage.ts",
   "sdk/fileFormat.ts",
+  "sdk/grant.ts",
   "sdk/aws/stageAccessRole.ts",
   "provider/aws/trustPolicy.ts",
   "provider/aws/bucketAccessPolicy.ts",
