@@ -113,7 +113,7 @@ describe.each(["typescript", "yaml"] as const)("FileFormat and a stage that name
   it("destroy drops the stage and the format", async () => {
     expectOk(await stack.destroy());
     expect(await formatText(format)).toBeUndefined();
-    expect(await query(`SHOW STAGES LIKE '${stage}'`)).toEqual([]);
+    expect((await query("SHOW STAGES")).map((r) => r.name)).not.toContain(stage);
   });
 });
 
