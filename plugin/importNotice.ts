@@ -4,6 +4,13 @@
  */
 import type { Props, ResourceKind } from "../provider";
 
+/** What `pulumi import` of a file format says about the options it left out. */
+const FILE_FORMAT_IMPORT_NOTICE =
+  "Options whose value is whitespace only (such as a '\\n' record delimiter) or NULL were left out of the " +
+  "imported file format: Pulumi's YAML code generator writes them so that they read back as other values. " +
+  'If the format sets them, add them to the program (quoted: "NULL", "\\n"); SHOW FILE FORMATS does ' +
+  "not print every option on every server (NULL_IF never), so compare with the statement that made it.";
+
 /** Placeholder the Connection handler reads back for a masked value it cannot compare. */
 const MASKED_PLACEHOLDER = "(changed outside Pulumi)";
 
@@ -35,5 +42,6 @@ export function importNotice(kind: ResourceKind, outs: Props): string | undefine
       "them with ALTER STAGE ... SET URL, and later runs show no changes."
     );
   }
+  if (kind === "fileFormat") return FILE_FORMAT_IMPORT_NOTICE;
   return undefined;
 }

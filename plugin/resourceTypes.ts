@@ -25,6 +25,9 @@ export function resourceTypes(schema: PackageSchema): Map<string, ResourceType> 
     [TOKENS.connection, "connection"],
     [TOKENS.stage, "stage"],
     [TOKENS.stageAccessRole, "stageAccessRole"],
+    [TOKENS.fileFormat, "fileFormat"],
+    [TOKENS.stageGrant, "stageGrant"],
+    [TOKENS.connectionGrant, "connectionGrant"],
   ];
   const out = new Map<string, ResourceType>();
   for (const [token, kind] of kinds) {
@@ -109,5 +112,11 @@ export function hostInputs(
       return stageInputs(urn, olds, news, registry);
     case "stageAccessRole":
       return stageAccessRoleInputs(urn, news);
+    case "fileFormat":
+      return { ...news, name: news.name ?? urnName(urn) };
+    case "stageGrant":
+      return news;
+    case "connectionGrant":
+      return { privileges: ["ACCESS CONNECTION"], ...news };
   }
 }

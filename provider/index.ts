@@ -10,6 +10,8 @@ import { dsnPassword, dsnPasswordAsWritten } from "./secrets/mask";
 import { NO_DSN_MESSAGE, findDsn } from "./settings";
 import { connectionHandlers } from "./resources/connection";
 import { stageHandlers } from "./resources/stage";
+import { fileFormatHandlers } from "./resources/fileFormat";
+import { grantHandlers } from "./resources/grant";
 import { stageAccessRoleHandlers } from "./resources/stageAccessRole";
 import { iamApi } from "./aws/iamClient";
 import { s3Api } from "./aws/s3Client";
@@ -88,7 +90,8 @@ export const PROVIDER_PROTOCOL = 1;
 export const SUPPORTED_PROTOCOLS: readonly number[] = [1];
 
 /** Resource kinds served by this provider. */
-export type ResourceKind = "connection" | "stage" | "stageAccessRole";
+export type ResourceKind =
+  "connection" | "stage" | "stageAccessRole" | "fileFormat" | "stageGrant" | "connectionGrant";
 
 const registry = new Map<ResourceKind, ResourceHandlers>();
 
@@ -113,6 +116,12 @@ function build(kind: ResourceKind): ResourceHandlers {
       return maskHandlerErrors(connectionHandlers(getSession, { dsnProblem }), dsnSecrets);
     case "stage":
       return maskHandlerErrors(stageHandlers(getSession, { dsnProblem }), dsnSecrets);
+    case "fileFormat":
+      return maskHandlerErrors(fileFormatHandlers(getSession, { dsnProblem }), dsnSecrets);
+    case "stageGrant":
+      return maskHandlerErrors(grantHandlers("stage", getSession, { dsnProblem }), dsnSecrets);
+    case "connectionGrant":
+      return maskHandlerErrors(grantHandlers("connection", getSession, { dsnProblem }), dsnSecrets);
     case "stageAccessRole":
       return maskHandlerErrors(stageAccessRoleHandlers({ iam: iamApi, sts: stsApi, s3: s3Api }));
     default:

@@ -26,12 +26,22 @@ export type {
   WebhdfsConnectionArgs,
   FsConnectionArgs,
 } from "./connection";
+export { FileFormat } from "./fileFormat";
+export type { FileFormatArgs, FileFormatArgsBase, FileFormatOptions } from "./fileFormat";
+export { StageGrant, ConnectionGrant } from "./grant";
+export type {
+  StageGrantArgs,
+  ConnectionGrantArgs,
+  GrantArgsBase,
+  StagePrivilege,
+  ConnectionPrivilege,
+} from "./grant";
 export { Stage } from "./stage";
 export type {
   StageArgs,
   StageCredentials,
   CapturedConnection,
-  FileFormat,
+  FileFormat as StageFileFormat,
   CsvFileFormat,
   TsvFileFormat,
   NdjsonFileFormat,

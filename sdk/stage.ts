@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection, ConnectionArgs } from "./connection";
 import { DynamicResource } from "./dynamicResource";
+import { FileFormat as FileFormatResource } from "./fileFormat";
 import { staleCopyWarning } from "../provider/resources/stage";
 
 type In<T> = pulumi.Input<T>;
@@ -105,6 +106,11 @@ export interface AvroFileFormat extends CompressedFormat {
 export interface NamedFileFormat {
   /** The file format's name. */
   readonly formatName: string;
+  /**
+   * The named format's `fingerprint` (a {@link FileFormat} resource's output), so that a change of the
+   * format makes the stage copy its options again; passing the resource itself as `fileFormat` sets it.
+   */
+  readonly formatFingerprint?: string;
 }
 
 /** A stage's file format: a type with typed options, or a named file format. */
@@ -138,8 +144,12 @@ export interface StageArgs {
   readonly connection?: Connection;
   /** Inline storage parameters instead of a connection. Not together with `connection`. Stored as a secret. */
   readonly credentials?: In<StageCredentials>;
-  /** File format of staged files. Changing it updates the stage in place. Defaults to Databend's (Parquet). */
-  readonly fileFormat?: In<FileFormat>;
+  /**
+   * File format of staged files. Changing it updates the stage in place. Defaults to Databend's (Parquet).
+   * A `FileFormat` resource (or `{ formatName }`) names a format; the stage copies its options when it is
+   * created or altered (see docs/copy-semantics.md).
+   */
+  readonly fileFormat?: In<FileFormat> | FileFormatResource;
   /** A comment, set with ALTER STAGE after creation (CREATE STAGE ignores COMMENT). */
   readonly comment?: In<string>;
   /**
@@ -216,7 +226,10 @@ export class Stage extends DynamicResource {
       connectionStorageType: connection?.storageType,
       connectionFingerprint: connection?.fingerprint,
       credentials: args.credentials === undefined ? undefined : pulumi.secret(args.credentials),
-      fileFormat: args.fileFormat,
+      fileFormat:
+        args.fileFormat instanceof FileFormatResource
+          ? { formatName: args.fileFormat.name, formatFingerprint: args.fileFormat.fingerprint }
+          : args.fileFormat,
       comment: args.comment,
       onConnectionChange: args.onConnectionChange,
       forceDestroy: args.forceDestroy,

@@ -3,9 +3,14 @@
 //   ALTER STAGE is_landing SET COMMENT = 'CSV drops from the nightly export';
 //   CREATE STAGE is_events FILE_FORMAT = (TYPE = NDJSON);
 //   CREATE STAGE is_archive;                       -- default format: Parquet
+//   CREATE FILE FORMAT is_pipe_csv TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1;
+//   CREATE STAGE is_partners FILE_FORMAT = (FORMAT_NAME = 'is_pipe_csv');   -- copies its options
+//   GRANT READ ON STAGE is_landing TO ROLE public;
 //
-// Config: databend:dsn (secret), or the DATABEND_DSN variable. Nothing else.
-import { Stage } from "pulumi-databend";
+// Config: databend:dsn (secret), or the DATABEND_DSN variable; `readerRole` (default `public`, every
+// user: name your own role, which must exist).
+import * as pulumi from "@pulumi/pulumi";
+import { FileFormat, Stage, StageGrant } from "pulumi-databend";
 
 // CSV with a header line. forceDestroy: `pulumi destroy` drops it even when it holds files (without
 // it, the provider refuses to drop, or to replace, a stage that holds files).
@@ -25,7 +30,18 @@ const events = new Stage("is_events", {
 // Databend's default file format (Parquet).
 const archive = new Stage("is_archive", {});
 
+// A named file format, and a stage that uses it: the stage copies the format's options when it is
+// created, and copies them again when the format changes (the stage is listed as an update).
+const pipeCsv = new FileFormat("is_pipe_csv", { type: "CSV", fieldDelimiter: "|", skipHeader: 1 });
+const partners = new Stage("is_partners", { fileFormat: pipeCsv, comment: "pipe-delimited partner drops" });
+
+// READ on the landing stage (LIST, SELECT, COPY INTO a table from it) for a role that must exist.
+const readerRole = new pulumi.Config().get("readerRole") ?? "public";
+new StageGrant("is_landing_read", { stage: landing, role: readerRole, privileges: ["READ"] });
+
 export const landingStage = landing.name;
+export const partnersStage = partners.name;
+export const pipeCsvFormat = pipeCsv.name;
 export const eventsStage = events.name;
 export const archiveStage = archive.name;
 export const stageType = landing.stageType;

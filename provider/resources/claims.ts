@@ -11,7 +11,7 @@
 import { notify } from "./notices";
 
 /** The kinds of named objects the handlers manage. */
-export type ClaimKind = "connection" | "stage" | "role";
+export type ClaimKind = "connection" | "stage" | "role" | "fileFormat" | "grant";
 
 const claims = new Set<string>();
 

@@ -12,6 +12,8 @@ import {
   STAGE_ACCESS_ROLE_INPUT_SCHEMA,
 } from "../validation/stageAccessRoleSchema";
 import { PUBLIC_STAGE_INPUTS, STAGE_INPUT_SCHEMA } from "../validation/stageSchema";
+import { GRANT_OBJECTS, GrantObjectKind } from "../sql/grant";
+import { INLINE_ONLY_FORMAT_TYPES } from "../validation/fileFormatSchema";
 import sdkDocs from "./sdkDocs.json";
 
 /** A property in the Pulumi package schema. */
@@ -92,6 +94,9 @@ export const TOKENS = {
   getCopyAudit: "databend:index:getCopyAudit",
   stageCopyAudit: "databend:index:StageCopyAudit",
   capturedConnection: "databend:index:CapturedConnection",
+  fileFormat: "databend:index:FileFormat",
+  stageGrant: "databend:index:StageGrant",
+  connectionGrant: "databend:index:ConnectionGrant",
 } as const;
 
 /** Provider settings (`databend:<key>`), from the TSDoc of the provider's `ProviderSettings`. */
@@ -265,6 +270,71 @@ function stageResource(): SchemaResource {
   };
 }
 
+/** The SDK interface holding one file format type's options (`CsvFileFormat`). */
+function formatDecl(type: string): string {
+  return `${type.charAt(0)}${type.slice(1).toLowerCase()}FileFormat`;
+}
+
+/** FileFormat: a name, a type, and the options of every type (check() says which type takes which). */
+function fileFormatResource(): SchemaResource {
+  const options: Record<string, SchemaProperty> = {};
+  for (const t of FILE_FORMAT_TYPES) {
+    if (INLINE_ONLY_FORMAT_TYPES.has(t)) continue;
+    for (const [key, o] of Object.entries(FILE_FORMATS[t])) {
+      const types = FILE_FORMAT_TYPES.filter(
+        (x) => !INLINE_ONLY_FORMAT_TYPES.has(x) && key in FILE_FORMATS[x],
+      );
+      const text = doc(formatDecl(t), key) || `The \`${o.sql}\` option.`;
+      options[key] ??= {
+        type: o.type === "integer" ? "integer" : o.type === "boolean" ? "boolean" : "string",
+        description: `${text} Types: ${types.join(", ")}.`,
+      };
+    }
+  }
+  const inputs: Record<string, SchemaProperty> = {
+    name: { type: "string", description: doc("FileFormatArgsBase", "name") },
+    type: {
+      type: "string",
+      description: `One of ${FILE_FORMAT_TYPES.filter((t) => !INLINE_ONLY_FORMAT_TYPES.has(t))
+        .map((t) => `\`${t}\``)
+        .join(", ")}; it decides which options apply.`,
+    },
+    ...options,
+    adopt: { type: "boolean", description: doc("FileFormatArgsBase", "adopt") },
+  };
+  return {
+    description: doc("FileFormat"),
+    inputProperties: inputs,
+    requiredInputs: ["type"],
+    properties: { ...inputs, fingerprint: { type: "string", description: doc("FileFormat", "fingerprint") } },
+    required: ["name", "type", "fingerprint"],
+  };
+}
+
+/** StageGrant or ConnectionGrant: the object and role by name, and the privileges. */
+function grantResource(kind: GrantObjectKind): SchemaResource {
+  const decl = kind === "stage" ? "StageGrantArgs" : "ConnectionGrantArgs";
+  const inputs: Record<string, SchemaProperty> = {
+    [kind]: { type: "string", description: `${doc(decl, kind)} In YAML: its name (\`\${x.name}\`).` },
+    role: { type: "string", description: doc("GrantArgsBase", "role") },
+    privileges: {
+      type: "array",
+      items: { type: "string" },
+      description: `${doc(decl, "privileges")} One or more of ${[...GRANT_OBJECTS[kind].privileges, "ALL"]
+        .map((p) => `\`${p}\``)
+        .join(", ")}.`,
+    },
+    adopt: { type: "boolean", description: doc("GrantArgsBase", "adopt") },
+  };
+  return {
+    description: doc(kind === "stage" ? "StageGrant" : "ConnectionGrant"),
+    inputProperties: inputs,
+    requiredInputs: kind === "stage" ? [kind, "role", "privileges"] : [kind, "role"],
+    properties: inputs,
+    required: [kind, "role", "privileges"],
+  };
+}
+
 /** Outputs of StageAccessRole that carry the external ID (the SDK marks the same one secret). */
 export const STAGE_ACCESS_ROLE_SECRET_OUTPUTS: readonly string[] = ["externalId"];
 
@@ -390,6 +460,9 @@ export function packageSchema(version: string): PackageSchema {
       [TOKENS.connection]: connectionResource(),
       [TOKENS.stage]: stageResource(),
       [TOKENS.stageAccessRole]: stageAccessRoleResource(),
+      [TOKENS.fileFormat]: fileFormatResource(),
+      [TOKENS.stageGrant]: grantResource("stage"),
+      [TOKENS.connectionGrant]: grantResource("connection"),
     },
     functions: {
       [TOKENS.getTrustPolicy]: trust,

@@ -3,7 +3,8 @@ import { StorageParams, StorageType, toSqlPairs } from "../storage/storageSpecs"
 import { ident, literal, optionKey, options } from "./quote";
 
 /** A stage's file format: a named file format, or a type with options. */
-export type FileFormatInput = { formatName: string } | ({ type: string } & Record<string, unknown>);
+export type FileFormatInput =
+  { formatName: string; formatFingerprint?: string } | ({ type: string } & Record<string, unknown>);
 
 /** Where an external stage's credentials come from. */
 export type StageSource =

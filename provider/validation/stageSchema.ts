@@ -50,7 +50,8 @@ const credentialValidators = new Map<StorageType, ValidateFunction>();
 const formatValidators = new Map<FileFormatType, ValidateFunction>();
 const validateFormatName = ajv.compile({
   type: "object",
-  properties: { formatName: { type: "string", minLength: 1 } },
+  // formatFingerprint: the named FileFormat's fingerprint, so a change of the format re-copies it.
+  properties: { formatName: { type: "string", minLength: 1 }, formatFingerprint: { type: "string" } },
   required: ["formatName"],
   additionalProperties: false,
 });

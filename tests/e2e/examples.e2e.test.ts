@@ -75,6 +75,10 @@ describe.each(EXAMPLES)("examples/%s", (name) => {
       expect(r.output).toMatch(/LIST @is_landing: cities\/\S+\.csv/);
       expect(r.output).toContain("read back: montreal 1762949");
       expect(r.output).toContain("read back: toronto 2794356");
+      // A named file format, a stage that copies it, and READ on is_landing for a role.
+      expect(r.output).toMatch(/\+ +pulumi-nodejs:dynamic\/databend:FileFormat is_pipe_csv created/);
+      expect(r.output).toMatch(/\+ +pulumi-nodejs:dynamic\/databend:Stage is_partners created/);
+      expect(r.output).toMatch(/\+ +pulumi-nodejs:dynamic\/databend:StageGrant is_landing_read created/);
     }
     if (name === "s3-iam-role") {
       // verify: true assumed the role with the local principal and listed the prefix.

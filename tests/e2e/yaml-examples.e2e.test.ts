@@ -28,12 +28,15 @@ async function example(name: string): Promise<string> {
 }
 
 describe("`npm run example <name>` on the local stack", () => {
-  it("yaml-quickstart deploys toronto and my_s3_stage, which lists the bucket, then destroys them", async () => {
+  it("yaml-quickstart deploys toronto and my_s3_stage, which lists the bucket, a named format, its stage and a grant, then destroys them", async () => {
     const out = await example("yaml-quickstart");
     expect(out).toMatch(/databend:index:Connection\s+toronto\s+created/);
     expect(out).toMatch(/databend:index:Stage\s+my_s3_stage\s+created/);
+    expect(out).toMatch(/databend:index:FileFormat\s+csv_cities\s+created/);
+    expect(out).toMatch(/databend:index:Stage\s+cities_stage\s+created/);
+    expect(out).toMatch(/databend:index:StageGrant\s+cities_read\s+created/);
     expect(out).toContain("name: cities.csv");
-    expect(out).toMatch(/- 3 deleted/);
+    expect(out).toMatch(/- 6 deleted/);
     expect(findSecrets(out, [env.AWS_SECRET_ACCESS_KEY as string])).toEqual([]);
   });
 

@@ -19,6 +19,8 @@ export const SDK_DOC_SOURCES = [
   "sdk/stage.ts",
   "sdk/copyAudit.ts",
   "provider/audit/copyAudit.ts",
+  "sdk/fileFormat.ts",
+  "sdk/grant.ts",
   "sdk/aws/stageAccessRole.ts",
   "provider/aws/trustPolicy.ts",
   "provider/aws/bucketAccessPolicy.ts",

@@ -73,6 +73,19 @@ export class YamlProgram {
     return this;
   }
 
+  /**
+   * Writes `Pulumi.yaml` with `resources`, the YAML text `pulumi import --out` generated (its own
+   * `resources:` line included), as the program, so the imported resources can be previewed.
+   */
+  writeGenerated(generated: string): this {
+    const lines = [`name: ${this.project}`, "runtime: yaml"];
+    if (this.pluginPath !== "installed") {
+      lines.push("plugins:", "  providers:", "    - name: databend", `      path: ${this.pluginPath}`);
+    }
+    fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `${lines.join("\n")}\n${generated}`);
+    return this;
+  }
+
   /** Removes the folder. */
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });

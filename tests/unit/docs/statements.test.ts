@@ -1,5 +1,7 @@
 import * as connectionSql from "../../../provider/sql/connection";
 import * as stageSql from "../../../provider/sql/stage";
+import * as fileFormatSql from "../../../provider/sql/fileFormat";
+import * as grantSql from "../../../provider/sql/grant";
 import { exportedFunctions, handlersReaching, readRepoFile, tsFiles } from "./sourceScan";
 
 /** One row of docs/statements.md. */
@@ -78,15 +80,32 @@ const SAMPLES: Record<string, string[]> = {
   renderShowStages: [stageSql.renderShowStages()],
   renderSelectStages: [stageSql.renderSelectStages()],
   renderDropStage: [stageSql.renderDropStage("n")],
+  renderCreateFileFormat: [
+    fileFormatSql.renderCreateFileFormat("n", { type: "CSV", fieldDelimiter: "|" }),
+    fileFormatSql.renderCreateFileFormat("n", { type: "PARQUET" }, { orReplace: true }),
+  ],
+  renderShowFileFormats: [fileFormatSql.renderShowFileFormats()],
+  renderDropFileFormat: [fileFormatSql.renderDropFileFormat("n")],
+  renderGrant: [
+    grantSql.renderGrant("stage", "n", ["READ", "WRITE"], "r"),
+    grantSql.renderGrant("connection", "n", ["ACCESS CONNECTION"], "r"),
+  ],
+  renderRevoke: [
+    grantSql.renderRevoke("stage", "n", ["WRITE"], "r"),
+    grantSql.renderRevoke("connection", "n", ["ACCESS CONNECTION"], "r"),
+  ],
+  renderShowGrantsForRole: [grantSql.renderShowGrantsForRole("r")],
 };
 
 /** Helpers of provider/sql that render a clause, not a statement. */
-const CLAUSES = ["renderFileFormat", "renderStageConnection"];
+const CLAUSES = ["renderFileFormat", "renderStageConnection", "renderFormatOptions"];
 
 const RESOURCE_FILES: Record<string, string> = {
   "provider/resources/connection.ts": "Connection",
   "provider/resources/stage.ts": "Stage",
   "provider/resources/stageAccessRole.ts": "StageAccessRole",
+  "provider/resources/fileFormat.ts": "FileFormat",
+  "provider/resources/grant.ts": "Grant",
 };
 
 /** The account-wide copy audit (`pulumi-databend audit`, `getCopyAudit`): the renderers it calls. */
@@ -173,10 +192,14 @@ describe("docs/statements.md", () => {
 
   it("says which statements are never sent, which holds", () => {
     expect(readRepoFile("docs/statements.md")).toContain(
-      "Never sent: `ALTER CONNECTION` (it only sets tags), `COPY`, `PUT`, `GRANT`",
+      "Never sent: `ALTER CONNECTION` (it only sets tags), `COPY`, `PUT`, `GRANT` other than a grant resource's",
     );
-    const sent = [...Object.values(SAMPLES).flat(), ...rawStatements().map((r) => r.sql)];
-    expect(sent.filter((sql) => /^(ALTER CONNECTION|COPY|PUT|GRANT)\b/.test(sql))).toEqual([]);
+    const { renderGrant, renderRevoke, ...others } = SAMPLES;
+    const sent = [...Object.values(others).flat(), ...rawStatements().map((r) => r.sql)];
+    expect(sent.filter((sql) => /^(ALTER CONNECTION|COPY|PUT|GRANT|REVOKE)\b/.test(sql))).toEqual([]);
+    // The grant resources send GRANT and REVOKE on stages and connections to a role, nothing else.
+    for (const sql of [...(renderGrant ?? []), ...(renderRevoke ?? [])])
+      expect(sql).toMatch(/^(GRANT|REVOKE) [A-Z ,]+ ON (STAGE|CONNECTION) n (TO|FROM) ROLE r$/);
   });
 });
 

@@ -50,6 +50,9 @@ const kinds = {
   Connection: databend.Connection,
   Stage: databend.Stage,
   StageAccessRole: databend.aws && databend.aws.StageAccessRole,
+  FileFormat: databend.FileFormat,
+  StageGrant: databend.StageGrant,
+  ConnectionGrant: databend.ConnectionGrant,
 };
 
 for (const spec of specs) {
