@@ -185,6 +185,12 @@ export class Connection extends DynamicResource {
    * stages can tell that their copy is stale), only when the parameters changed.
    */
   declare readonly fingerprint: pulumi.Output<string>;
+  /**
+   * One salted digest of Databend's masked form per secret parameter (no secret, no mask in clear):
+   * what refresh recognises the secret by, to show a secret changed outside Pulumi as drift. A
+   * parameter changed outside Pulumi reads `(changed outside Pulumi)` until the next `up`.
+   */
+  declare readonly secretMasks: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(resourceName: string, args: ConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const storageType = args.storageType;
@@ -193,6 +199,7 @@ export class Connection extends DynamicResource {
       name: args.name ?? resourceName,
       storageType,
       fingerprint: undefined,
+      secretMasks: undefined,
     };
     if (args.adopt !== undefined) props.adopt = args.adopt;
     for (const [key, value] of Object.entries(bag)) {
