@@ -28,7 +28,7 @@ export function secretParamValues(type: StorageType, params: StorageParams): Rec
 
 /**
  * The `secretMasks` to record for the secrets of `params`: digests from `previous` kept when they
- * still say the same values, others derived (about 40 ms per secret). Undefined when there is none.
+ * still say the same values, others derived (two scrypt derivations per secret, about 5 ms). Undefined when there is none.
  */
 export function secretMasksFor(
   type: StorageType,

