@@ -15,6 +15,7 @@
  * mask of one and no unsalted digest of either.
  */
 import { createHash } from "crypto";
+import { writeFileSync } from "fs";
 import { versionAtLeast } from "../../provider/client/serverVersion";
 import { ALTER_STAGE_SINCE } from "../../provider/resources/stage";
 import { renderCreateConnection } from "../../provider/sql/connection";
@@ -52,7 +53,7 @@ const s3 = (secretAccessKey: string) => ({
 afterAll(closeDatabend);
 
 /** The program of `host`: connection `conn`, stage `viaconn` on it, stage `inline` with credentials. */
-function resources(host: Host, secret: (key: string) => unknown) {
+function resources(host: string, secret: (key: string) => unknown) {
   return [
     {
       kind: "Connection",
@@ -88,9 +89,61 @@ function unsaltedDigests(text: string): string[] {
   });
 }
 
+/**
+ * Deploys the program in both hosts, its resources' names tagged `<host><tag>`, with `secret`;
+ * `setSecret` changes the program's secret in both.
+ */
+async function deployBoth(tag: string, secret: string) {
+  const program = new YamlProgram(`yaml-secret-drift${tag}`);
+  const writeYaml = (value: string) =>
+    program.write(
+      resources(`yaml${tag}`, () => ({ "fn::secret": value })).map((r) => ({
+        name: r.name,
+        type: `databend:${r.kind}`,
+        properties: r.args,
+      })),
+    );
+  writeYaml(secret);
+  const [ts, yaml] = await Promise.all([
+    new TestStack().init(),
+    new TestStack({ program: program.dir }).init(),
+  ]);
+  await ts.setConfig("secrets", { good: secret }, true);
+  await ts.setConfig(
+    "resources",
+    resources(`ts${tag}`, (key) => ({ $secret: key })),
+  );
+  const stacks: Record<Host, TestStack> = { ts, yaml };
+  for (const r of await Promise.all([ts.up(), yaml.up()])) expectOk(r);
+  const setSecret = async (value: string) => {
+    writeYaml(value);
+    await ts.setConfig("secrets", { good: value }, true);
+  };
+  return { program, stacks, setSecret };
+}
+
+interface StateResource {
+  urn: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** The `secretAccessKey` digest each of the program's resources records, by resource name. */
+async function recordedDigests(stack: TestStack): Promise<Record<string, unknown>> {
+  const state = JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } };
+  return Object.fromEntries(
+    state.deployment.resources
+      .filter((r) => /::(conn|viaconn|inline)$/.test(r.urn))
+      .map((r) => [
+        r.urn.split("::").pop(),
+        (r.outputs?.secretMasks as Record<string, unknown> | undefined)?.secretAccessKey,
+      ]),
+  );
+}
+
 describe(`secret drift through masks, both hosts, engine ${engine}`, () => {
-  const program = new YamlProgram("yaml-secret-drift");
-  const stacks = {} as Record<Host, TestStack>;
+  let program: YamlProgram;
+  let stacks = {} as Record<Host, TestStack>;
   const both = <T>(f: (host: Host, stack: TestStack) => Promise<T>) =>
     Promise.all(HOSTS.map((h) => f(h, stacks[h])));
   /** No drift in either host: refresh and `preview --refresh` with `--expect-no-changes`. */
@@ -124,42 +177,23 @@ describe(`secret drift through masks, both hosts, engine ${engine}`, () => {
     expect(maskLikeDatabend(otherSecret)).not.toBe(maskLikeDatabend(goodSecret));
     expect(maskBefore1_2_919(otherSecret)).not.toBe(maskBefore1_2_919(goodSecret));
     await seedBucket(bucket, { "data/a.csv": "1,one\n" });
-    program.write(
-      resources("yaml", () => ({ "fn::secret": goodSecret })).map((r) => ({
-        name: r.name,
-        type: `databend:${r.kind}`,
-        properties: r.args,
-      })),
-    );
-    [stacks.ts, stacks.yaml] = await Promise.all([
-      new TestStack().init(),
-      new TestStack({ program: program.dir }).init(),
-    ]);
-    await stacks.ts.setConfig("secrets", { good: goodSecret }, true);
-    await stacks.ts.setConfig(
-      "resources",
-      resources("ts", (key) => ({ $secret: key })),
-    );
-    for (const r of await both((_h, s) => s.up())) expectOk(r);
+    ({ program, stacks } = await deployBoth("", goodSecret));
   });
   afterAll(async () => {
     await Promise.all(HOSTS.map((h) => stacks[h]?.cleanup()));
     await Promise.all(
       HOSTS.map((h) => exec(`DROP CONNECTION IF EXISTS ${n(h, "other")}`).catch(() => undefined)),
     );
-    program.remove();
+    program?.remove();
   });
 
   it("records a salted digest per secret, and no secret, mask or unsalted digest in state", async () => {
+    for (const digests of await both((_h, s) => recordedDigests(s))) {
+      expect(Object.keys(digests).sort()).toEqual(["conn", "inline", "viaconn"]);
+      for (const d of Object.values(digests))
+        expect(d).toMatch(/^m1:[0-9a-f]{16}:[0-9a-f]{24}:[0-9a-f]{24}$/);
+    }
     for (const state of await both((_h, s) => s.exportState())) {
-      const parsed = JSON.parse(state) as {
-        deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] };
-      };
-      const masks = parsed.deployment.resources
-        .filter((r) => /::(conn|viaconn|inline)$/.test(r.urn))
-        .map((r) => (r.outputs?.secretMasks as Record<string, string> | undefined)?.secretAccessKey);
-      expect(masks).toHaveLength(3);
-      for (const m of masks) expect(m).toMatch(/^m1:[0-9a-f]{16}:[0-9a-f]{24}:[0-9a-f]{24}$/);
       const forms = [
         goodSecret,
         maskLikeDatabend(goodSecret),
@@ -226,6 +260,51 @@ describe(`secret drift through masks, both hosts, engine ${engine}`, () => {
   it("never printed a secret", async () => {
     const printed = HOSTS.map((h) => stacks[h].allOutput()).join("\n");
     expect(findSecrets(printed, [goodSecret, otherSecret])).toEqual([]);
+  });
+});
+
+describe(`state written before secret digests (older versions), both hosts, engine ${engine}`, () => {
+  let deployed: Awaited<ReturnType<typeof deployBoth>>;
+  const newSecret = `Yr${testSecret("next")}k7P`;
+
+  beforeAll(async () => {
+    deployed = await deployBoth("old", goodSecret);
+    // What an older version wrote: no secretMasks anywhere, no connectionSecretMasks input.
+    for (const stack of Object.values(deployed.stacks)) {
+      const state = JSON.parse(await stack.exportState()) as { deployment: { resources: StateResource[] } };
+      for (const r of state.deployment.resources) {
+        for (const bag of [r.inputs, r.outputs]) {
+          delete bag?.secretMasks;
+          delete bag?.connectionSecretMasks;
+        }
+      }
+      const file = `${stack.dir}/state-without-digests.json`;
+      writeFileSync(file, JSON.stringify(state));
+      await stack.cli(["stack", "import", "--file", file]);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(deployed?.stacks ?? {}).map((s) => s.cleanup()));
+    deployed?.program.remove();
+  });
+
+  it("shows no change at refresh and preview, and gains digests on the next write", async () => {
+    const { stacks } = deployed;
+    for (const stack of Object.values(stacks)) {
+      expect(Object.values(await recordedDigests(stack))).toEqual([undefined, undefined, undefined]);
+      expectOk(await stack.refresh({ expectNoChanges: true }));
+      expectOk(await stack.preview({ expectNoChanges: true }));
+    }
+    await deployed.setSecret(newSecret);
+    for (const r of await Promise.all(Object.values(stacks).map((s) => s.up()))) expectOk(r);
+    for (const stack of Object.values(stacks)) {
+      const digests = await recordedDigests(stack);
+      // The connection and the inline credentials were written; the stage kept its copy (no digest).
+      expect(digests.conn).toMatch(/^m1:/);
+      expect(digests.inline).toMatch(/^m1:/);
+      expect(digests.viaconn).toBeUndefined();
+      expectOk(await stack.refresh({ expectNoChanges: true }));
+    }
   });
 });
 
