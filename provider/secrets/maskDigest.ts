@@ -21,9 +21,10 @@ import { maskBefore1_2_919, maskLikeDatabend } from "../storage/masking";
  * What the digest tells someone who reads the state: only the visible mask characters (what DESC
  * shows to anyone allowed to describe the object), and only by guessing them one scrypt at a time,
  * a separate search per digest (the salt is random, so no two digests can be compared and no table
- * helps). The cost is an eighth of a fingerprint's (N = 2^10, r = 8, 1 MiB, about 2.5 ms on a quiet
- * 2-core machine): a mask has 3 or 4 visible characters, so no cost makes guessing them impossible
- * (62^3 guesses take about 10 CPU-minutes at this cost, 80 at a fingerprint's), while refresh
+ * helps). The cost is an eighth of a fingerprint's (N = 2^10, r = 8, 1 MiB; a fingerprint takes
+ * about 14 ms on a quiet 2-core machine): a mask has 3 or 4 visible characters, so no cost makes
+ * guessing them impossible (62^3 guesses take minutes of CPU at this cost, about an hour at a
+ * fingerprint's), while refresh
  * checks one digest per secret of every resource (500 connections and their 500 stages: about 500
  * derivations, the stages' copies hitting the connections' cache in the same process) and `up`
  * derives two per secret written. Recognition is probabilistic: a new secret with the same visible
