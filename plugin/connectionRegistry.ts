@@ -17,6 +17,8 @@ export interface ConnectionFacts {
   storageType?: string;
   /** Its fingerprint; undefined while not known (unknown inputs at preview). */
   fingerprint?: string;
+  /** Its secrets' mask digests (`secretMasks`), which a stage records when it copies them. */
+  secretMasks?: Record<string, string>;
 }
 
 /** Connections seen by URN and by name. */

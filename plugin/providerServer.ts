@@ -17,6 +17,7 @@ import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type * as ProviderModule from "../provider";
 import { TOKENS, packageSchema } from "../provider/schema/packageSchema";
 import { UNKNOWN, containsUnknown } from "../provider/validation/unknowns";
+import { recordedSecretMasks } from "../provider/secrets/secretDrift";
 import { ConnectionRegistry } from "./connectionRegistry";
 import { EngineLog } from "./engineLog";
 import { importNotice } from "./importNotice";
@@ -296,6 +297,7 @@ export class ProviderServer {
         name: r.inputs.name,
         storageType: typeof r.inputs.storageType === "string" ? r.inputs.storageType : undefined,
         fingerprint: typeof r.inputs.fingerprint === "string" ? r.inputs.fingerprint : UNKNOWN,
+        secretMasks: recordedSecretMasks(r.inputs.secretMasks),
       });
     }
     const res = new this.pb.CheckResponse().setInputs(this.struct(r.inputs, this.secretKeysFor(t, news)));

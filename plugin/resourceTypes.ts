@@ -81,9 +81,11 @@ function stageInputs(urn: string, olds: Props, news: Props, registry: Connection
   if (facts) {
     out.connectionStorageType = facts.storageType;
     out.connectionFingerprint = facts.fingerprint;
+    if (facts.secretMasks) out.connectionSecretMasks = facts.secretMasks;
   } else if (olds.connectionName === name) {
     out.connectionStorageType = olds.connectionStorageType;
     out.connectionFingerprint = olds.connectionFingerprint;
+    if (olds.connectionSecretMasks !== undefined) out.connectionSecretMasks = olds.connectionSecretMasks;
   }
   return out;
 }

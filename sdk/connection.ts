@@ -192,6 +192,12 @@ export class Connection extends DynamicResource {
    * `pulumi-databend audit` for the account as it is now. Unset before the first change.
    */
   declare readonly staleCopies: pulumi.Output<string[] | undefined>;
+  /**
+   * One salted digest of Databend's masked form per secret parameter (no secret, no mask in clear):
+   * what refresh recognises the secret by, to show a secret changed outside Pulumi as drift. A
+   * parameter changed outside Pulumi reads `(changed outside Pulumi)` until the next `up`.
+   */
+  declare readonly secretMasks: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(resourceName: string, args: ConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const storageType = args.storageType;
@@ -201,6 +207,7 @@ export class Connection extends DynamicResource {
       storageType,
       fingerprint: undefined,
       staleCopies: undefined,
+      secretMasks: undefined,
     };
     if (args.adopt !== undefined) props.adopt = args.adopt;
     for (const [key, value] of Object.entries(bag)) {

@@ -186,7 +186,13 @@ export interface CapturedConnection {
 }
 
 /** Properties the class declares as outputs: registered even when not given. */
-const DECLARED_OUTPUTS: ReadonlySet<string> = new Set(["name", "url", "stageType", "capturedConnection"]);
+const DECLARED_OUTPUTS: ReadonlySet<string> = new Set([
+  "name",
+  "url",
+  "stageType",
+  "capturedConnection",
+  "secretMasks",
+]);
 
 /**
  * A Databend STAGE: an internal stage, or an external one on a URL with a connection (or inline
@@ -214,6 +220,12 @@ export class Stage extends DynamicResource {
   declare readonly stageType: pulumi.Output<"External" | "Internal">;
   /** What the stage copied from its connection, and when; undefined without a connection. */
   declare readonly capturedConnection: pulumi.Output<CapturedConnection | undefined>;
+  /**
+   * One salted digest of Databend's masked form per secret the stage holds (its inline credentials,
+   * or the secrets it copied from its connection), by parameter name: what refresh recognises them
+   * by. A secret changed outside Pulumi reads `(changed outside Pulumi)` until the next `up`.
+   */
+  declare readonly secretMasks: pulumi.Output<Record<string, string> | undefined>;
   /** True when the connection has changed since the stage copied it. */
   readonly connectionDrift: pulumi.Output<boolean>;
 
@@ -225,6 +237,7 @@ export class Stage extends DynamicResource {
       connectionName: connection?.name,
       connectionStorageType: connection?.storageType,
       connectionFingerprint: connection?.fingerprint,
+      connectionSecretMasks: connection?.secretMasks,
       credentials: args.credentials === undefined ? undefined : pulumi.secret(args.credentials),
       fileFormat:
         args.fileFormat instanceof FileFormatResource
@@ -236,6 +249,7 @@ export class Stage extends DynamicResource {
       adopt: args.adopt,
       stageType: undefined,
       capturedConnection: undefined,
+      secretMasks: undefined,
     };
     // Register only what exists: every declared property costs the program an output per resource.
     for (const key of Object.keys(props)) {

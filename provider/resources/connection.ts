@@ -19,6 +19,13 @@ import {
   saltOf,
 } from "../storage/fingerprint";
 import { maskedMatches } from "../storage/masking";
+import {
+  CHANGED_OUTSIDE,
+  compareSecretMasks,
+  recordedSecretMasks,
+  secretDriftNotice,
+  secretMasksFor,
+} from "../secrets/secretDrift";
 import { parseStorageParamsDisplay } from "../storage/storageParamsDisplay";
 import {
   STORAGE_SPECS,
@@ -35,6 +42,7 @@ import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";
 import { invalidateListings, listedRow, ListingSpec } from "./listings";
+import { notify } from "./notices";
 import {
   Props,
   ResourceHandlers,
@@ -100,9 +108,14 @@ function secretKeysOf(type: StorageType): Set<string> {
 /**
  * The outputs (state) of a connection. Secret values are never returned: Pulumi's SDK prints every
  * returned output at `--debug`, secrets included. Diffs compare the fingerprint instead, and
- * `secretParams` records which secret parameters are set.
+ * `secretParams` records which secret parameters are set; `secretMasks` holds one mask digest per
+ * secret, so refresh can tell a secret changed outside Pulumi (see `../secrets/secretDrift.ts`).
  */
-export function connectionOutputs(c: ConnectionInputs, fingerprint?: string): Props {
+export function connectionOutputs(
+  c: ConnectionInputs,
+  fingerprint?: string,
+  secretMasks?: Record<string, string>,
+): Props {
   const secrets = secretKeysOf(c.storageType);
   const plain = Object.fromEntries(Object.entries(c.params).filter(([k]) => !secrets.has(k)));
   const secretParams = Object.keys(c.params)
@@ -114,6 +127,7 @@ export function connectionOutputs(c: ConnectionInputs, fingerprint?: string): Pr
     ...plain,
     secretParams: secretParams.length ? secretParams : undefined,
     fingerprint: fingerprint ?? connectionFingerprint(c.storageType, c.params, c.name),
+    secretMasks,
     adopt: c.adopt ? true : undefined,
     stateVersion: STATE_VERSION,
   });
@@ -144,6 +158,24 @@ function fingerprintOf(c: ConnectionInputs, olds: Props): string {
   );
 }
 
+/**
+ * The mask digests of `c`'s secrets: the ones of the previous inputs when they hold exactly the same
+ * parameters (nothing derived), else each kept when it still says its value or derived afresh.
+ */
+function secretMasksOf(c: ConnectionInputs, olds: Props): Record<string, string> | undefined {
+  const recorded = recordedSecretMasks(olds.secretMasks);
+  if (recorded && isStorageType(olds.storageType) && typeof olds.name === "string") {
+    const before = parseConnection(olds);
+    if (before.storageType === c.storageType && sameParams(before.params, c.params)) return recorded;
+  }
+  return secretMasksFor(c.storageType, c.params, recorded);
+}
+
+/** The mask digests `check` put in the inputs, or derived now for inputs that have none. */
+function checkedSecretMasks(c: ConnectionInputs, inputs: Props): Record<string, string> | undefined {
+  return "secretMasks" in inputs ? recordedSecretMasks(inputs.secretMasks) : secretMasksOf(c, {});
+}
+
 function sameParams(a: StorageParams, b: StorageParams): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => String(a[k]) === String(b[k]));
@@ -164,7 +196,7 @@ function secretsOf(c: ConnectionInputs): string[] {
 export { parseStorageParamsDisplay };
 
 /** Placeholder stored when refresh finds a value changed outside Pulumi (the real value is unreadable). */
-export const CHANGED_OUTSIDE = "(changed outside Pulumi)";
+export { CHANGED_OUTSIDE };
 
 /** Fingerprint recorded when refresh finds the connection changed outside Pulumi: the next `up` repairs it. */
 export const DRIFTED = "drifted";
@@ -233,7 +265,12 @@ export function connectionHandlers(
       const dsnProblem = deps.dsnProblem?.();
       if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
       if (failures.length === 0 && !containsUnknown(inputs) && typeof inputs.fingerprint !== "string") {
-        inputs.fingerprint = fingerprintOf(parseConnection(inputs), olds);
+        const c = parseConnection(inputs);
+        inputs.fingerprint = fingerprintOf(c, olds);
+        // Digests of the secrets' masks: what refresh recognises them by (not compared by diff).
+        const secretMasks = secretMasksOf(c, olds);
+        if (secretMasks) inputs.secretMasks = secretMasks;
+        else delete inputs.secretMasks;
       }
       noticePlannedTakeOver("connection", inputs.name, inputs.adopt === true, olds.name !== undefined);
       return { inputs, failures };
@@ -276,7 +313,10 @@ export function connectionHandlers(
         noticeTakenOver("connection", c.name, request, { proven, evidence });
       }
       claimName("connection", c.name);
-      return { id: c.name, outs: connectionOutputs(c, checkedFingerprint(inputs)) };
+      return {
+        id: c.name,
+        outs: connectionOutputs(c, checkedFingerprint(inputs), checkedSecretMasks(c, inputs)),
+      };
     },
 
     async read(id, props) {
@@ -326,6 +366,7 @@ export function connectionHandlers(
       const params: StorageParams = {};
       let drifted = state.storageType !== serverType;
       const serverKeys = new Set<string>();
+      const shownSecrets: Record<string, string> = {};
       for (const [sqlKey, masked] of Object.entries(actual)) {
         const key = paramForSqlKey(serverType, sqlKey);
         if (!key) continue;
@@ -335,8 +376,9 @@ export function connectionHandlers(
             params[key] = CHANGED_OUTSIDE;
             continue;
           }
-          // The value cannot be compared without keeping it in state; a secret given in plaintext
-          // (state written by package 0.1) still is.
+          // The value is compared through its mask digest (below); a secret given in plaintext (state
+          // written by package 0.1) is compared with the mask directly.
+          shownSecrets[key] = masked;
           const mine = known[key];
           if (!stateSecretKeys.has(key) || (typeof mine === "string" && !maskedMatches(mine, masked)))
             drifted = true;
@@ -352,13 +394,18 @@ export function connectionHandlers(
         }
       }
       for (const k of [...Object.keys(known), ...stateSecretKeys]) if (!serverKeys.has(k)) drifted = true;
+      const masks = importing ? undefined : compareSecretMasks(state.secretMasks, shownSecrets);
+      if (masks?.changed.length) {
+        drifted = true;
+        notify("warning", secretDriftNotice("connection", id, masks.changed));
+      }
       const c: ConnectionInputs = { name: id, storageType: serverType, params, adopt: state.adopt === true };
       const fingerprint = importing
         ? connectionFingerprint(serverType, params, id)
         : drifted || typeof state.fingerprint !== "string"
           ? DRIFTED
           : state.fingerprint;
-      const outs = connectionOutputs(c, fingerprint);
+      const outs = connectionOutputs(c, fingerprint, masks?.secretMasks);
       const kept = [...serverKeys].filter((k) => secrets.has(k)).sort();
       if (kept.length) outs.secretParams = kept;
       // The stale copies reported at the last change stay as they were (only a change reports them).
@@ -376,7 +423,7 @@ export function connectionHandlers(
         isLegacyFingerprint(olds.fingerprint) &&
         legacyConnectionFingerprint(c.storageType, c.params) === olds.fingerprint;
       // State written by 0.1 for unchanged parameters only needs new outputs (no secrets in them).
-      const outs = connectionOutputs(c, checkedFingerprint(news));
+      const outs = connectionOutputs(c, checkedFingerprint(news), checkedSecretMasks(c, news));
       if (!migratingOnly) {
         await createOrReplace(c, true, `update connection ${c.name}`);
         // Every stage still holding the old copy, managed or not: Databend copied it at their creation.

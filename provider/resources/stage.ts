@@ -21,6 +21,15 @@ import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { fingerprintMatches, isLegacyFingerprint, keepOrDeriveFingerprint } from "../storage/fingerprint";
 import { pickParams, secretValues } from "../storage/storageSpecs";
 import {
+  SecretMasks,
+  compareSecretMasks,
+  hasSecretDrift,
+  recordedSecretMasks,
+  secretDriftNotice,
+  secretMasksFor,
+  shownStageSecrets,
+} from "../secrets/secretDrift";
+import {
   ADOPT_VARIABLE,
   RECAPTURE_VARIABLE,
   adoptRequest,
@@ -66,6 +75,8 @@ interface ConnectionRef {
   name: string;
   storageType?: string;
   fingerprint?: string;
+  /** The connection's secrets' mask digests, which the stage's copy holds once it copies them. */
+  secretMasks?: SecretMasks;
 }
 
 /** Stage inputs after `check`. */
@@ -117,6 +128,7 @@ export function parseStage(props: Props): StageSpec {
           name: p.connectionName,
           storageType: typeof p.connectionStorageType === "string" ? p.connectionStorageType : undefined,
           fingerprint: typeof p.connectionFingerprint === "string" ? p.connectionFingerprint : undefined,
+          secretMasks: recordedSecretMasks(p.connectionSecretMasks),
         }
       : undefined;
   return {
@@ -177,6 +189,18 @@ function recordedCredentials(olds: Props): string | undefined {
     : undefined;
 }
 
+/**
+ * The mask digests of the secrets a stage holds once its location is set: its inline credentials'
+ * (each digest kept from `previous` when it still says its value), or the ones of the connection it
+ * copies (the connection derived them; the copy holds the same values).
+ */
+function stageSecretMasks(s: StageSpec, previous: unknown): SecretMasks | undefined {
+  const src = sourceOf(s);
+  if (src.kind === "credentials")
+    return secretMasksFor(src.storageType, src.params, recordedSecretMasks(previous));
+  return src.kind === "connection" ? s.connection?.secretMasks : undefined;
+}
+
 function secretsOf(s: StageSpec): string[] {
   const src = sourceOf(s);
   return src.kind === "credentials" ? secretValues(src.storageType, src.params) : [];
@@ -200,6 +224,7 @@ export function stageOutputs(
   s: StageSpec,
   captured: CapturedConnection | undefined,
   previousCredentials?: string,
+  secretMasks?: SecretMasks,
 ): Props {
   return compact({
     name: s.name,
@@ -215,6 +240,7 @@ export function stageOutputs(
     forceDestroy: s.forceDestroy,
     adopt: s.adopt,
     capturedConnection: captured,
+    secretMasks,
     stateVersion: STATE_VERSION,
   });
 }
@@ -311,6 +337,9 @@ function locationChanges(olds: Props, news: Props): string[] {
   const recapture = requested || (news.onConnectionChange === "recreate" && connectionChanged(olds, news));
   const connectionAdded = typeof news.connectionName === "string" && typeof olds.connectionName !== "string";
   if (external && (recapture || connectionAdded)) changes.push("connection");
+  // A secret of the stage changed outside Pulumi (seen by refresh): setting the location again repairs it.
+  if (external && hasSecretDrift(olds.secretMasks) && changes.length === 0)
+    changes.push(typeof news.connectionName === "string" ? "connection" : "credentials");
   return changes;
 }
 
@@ -617,9 +646,11 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       if (alters.length > 0 && typeof news.connectionName === "string") {
         const why = recaptureRequested(name)
           ? `re-capture requested with ${RECAPTURE_VARIABLE}`
-          : alters.includes("connection") && news.onConnectionChange === "recreate"
-            ? 'its connection changed and onConnectionChange is "recreate"'
-            : `its ${alters.filter((a) => a !== "connection").join(" and ") || "connection"} changed`;
+          : hasSecretDrift(olds.secretMasks)
+            ? "a secret of its copy was changed outside Pulumi"
+            : alters.includes("connection") && news.onConnectionChange === "recreate"
+              ? 'its connection changed and onConnectionChange is "recreate"'
+              : `its ${alters.filter((a) => a !== "connection").join(" and ") || "connection"} changed`;
         notify(
           "info",
           `stage '${name}' will copy connection '${news.connectionName}' again (${why}): Databend re-copies the ` +
@@ -679,7 +710,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         noticeTakenOver("stage", spec.name, request, owned);
       }
       claimName("stage", spec.name);
-      const outs = stageOutputs(spec, capture(spec));
+      const outs = stageOutputs(spec, capture(spec), undefined, stageSecretMasks(spec, undefined));
       if (spec.comment !== undefined || spec.adopt || adopted || stackIdentity() !== undefined) {
         try {
           await setComment(s, spec, action);
@@ -725,10 +756,24 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       );
       const recorded = recordedCredentials(props);
       if (external && recorded !== undefined) outs.credentialsFingerprint = recorded;
+      if (external && props.secretMasks !== undefined) {
+        const keys = Object.keys(props.secretMasks as object);
+        const masks = compareSecretMasks(
+          props.secretMasks,
+          shownStageSecrets(row.storageType, row.storageParams, keys),
+        );
+        if (masks.changed.length) notify("warning", secretDriftNotice("stage", id, masks.changed));
+        if (masks.secretMasks) outs.secretMasks = masks.secretMasks;
+      }
       return {
         id,
         props: outs,
-        inputs: inputsFromOutputs(outs, ["stageType", "capturedConnection", "credentialsFingerprint"]),
+        inputs: inputsFromOutputs(outs, [
+          "stageType",
+          "capturedConnection",
+          "credentialsFingerprint",
+          "secretMasks",
+        ]),
       };
     },
 
@@ -740,6 +785,14 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const action = `update stage ${spec.name}`;
       if (!same(prev.comment, spec.comment)) await assertCommentStorable(s, spec, action);
       let captured = olds.capturedConnection as CapturedConnection | undefined;
+      // The digests of what the stage holds: kept while its location stays (inline credentials, the
+      // same as recorded, gain digests written by an older version), taken anew when it is set.
+      let secretMasks =
+        spec.url === undefined
+          ? undefined
+          : sourceOf(spec).kind === "credentials"
+            ? stageSecretMasks(spec, olds.secretMasks)
+            : recordedSecretMasks(olds.secretMasks);
       if (spec.url !== undefined && locationChanges(withDefaults(olds), withDefaults(news)).length > 0) {
         await s.exec(renderAlterStageUrl(spec.name, spec.url, sourceOf(spec)), {
           action,
@@ -748,6 +801,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
           idempotent: true,
         });
         captured = capture(spec);
+        secretMasks = stageSecretMasks(spec, olds.secretMasks);
       }
       if (!same(prev.fileFormat, spec.fileFormat)) {
         await s.exec(renderAlterStageFileFormat(spec.name, spec.fileFormat), {
@@ -759,7 +813,12 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       if (!same(prev.comment, spec.comment)) await setComment(s, spec, action);
       claimName("stage", spec.name);
       return {
-        outs: stageOutputs(spec, spec.url === undefined ? undefined : captured, recordedCredentials(olds)),
+        outs: stageOutputs(
+          spec,
+          spec.url === undefined ? undefined : captured,
+          recordedCredentials(olds),
+          secretMasks,
+        ),
       };
     },
 

@@ -193,6 +193,7 @@ function connectionResource(): SchemaResource {
         items: { type: "string" },
         description: doc("Connection", "staleCopies"),
       },
+      secretMasks: SECRET_MASKS_PROPERTY,
     },
     required: ["name", "storageType", "fingerprint"],
   };
@@ -217,6 +218,16 @@ export function fromJsonSchema(s: Readonly<Record<string, unknown>>): SchemaProp
       return { $ref: "pulumi.json#/Any" };
   }
 }
+
+/** The `secretMasks` output of a Connection and a Stage (see provider/secrets/secretDrift.ts). */
+const SECRET_MASKS_PROPERTY: SchemaProperty = {
+  type: "object",
+  additionalProperties: { type: "string" },
+  description:
+    "One salted digest of Databend's masked form per secret parameter (never a secret or a mask in " +
+    "clear): refresh recognises the secret by it, and a parameter changed outside Pulumi reads " +
+    "`(changed outside Pulumi)` until the next `up`.",
+};
 
 function stageResource(): SchemaResource {
   const ajvProps = STAGE_INPUT_SCHEMA.properties as Record<string, Record<string, unknown>>;
@@ -258,6 +269,7 @@ function stageResource(): SchemaResource {
     };
   }
   outputs.stageType = { type: "string", description: doc("Stage", "stageType") };
+  outputs.secretMasks = SECRET_MASKS_PROPERTY;
   outputs.capturedConnection = {
     $ref: `#/types/${TOKENS.capturedConnection}`,
     description: doc("Stage", "capturedConnection"),

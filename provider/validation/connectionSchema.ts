@@ -32,6 +32,7 @@ const COMMON = {
   name: { type: "string", pattern: IDENTIFIER_PATTERN, description: IDENTIFIER_RULE },
   adopt: { type: "boolean" },
   fingerprint: { type: "string" },
+  secretMasks: { type: "object", additionalProperties: { type: "string" } },
 };
 
 function connectionSchema(type: StorageType): object {

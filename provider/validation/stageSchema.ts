@@ -21,6 +21,7 @@ export const STAGE_INPUT_SCHEMA = {
     connectionName: identifier,
     connectionStorageType: { enum: STORAGE_TYPES },
     connectionFingerprint: { type: "string" },
+    connectionSecretMasks: { type: "object", additionalProperties: { type: "string" } },
     credentials: { type: "object" },
     fileFormat: { type: "object" },
     comment: { type: "string" },

@@ -9,6 +9,7 @@ import {
   parseStorageParamsDisplay,
 } from "../../../provider/resources/connection";
 import type { Props } from "../../../provider/resources/handlers";
+import { setNoticeSink } from "../../../provider/resources/notices";
 import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
 import { maskBefore1_2_919, maskLikeDatabend } from "../../../provider/storage/masking";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
@@ -73,9 +74,13 @@ function torontoOutputs(): Props {
     accessKeyId: KEY_ID,
     secretParams: ["secretAccessKey"],
     fingerprint: torontoFp(),
+    secretMasks: SEED_MASKS,
     stateVersion: 2,
   };
 }
+
+/** The seed secret's mask digest, as outputs and checked inputs hold it. */
+const SEED_MASKS = { secretAccessKey: expect.stringMatching(/^m1:[0-9a-f]{16}:[0-9a-f]{24}:[0-9a-f]{24}$/) };
 
 /** DESC CONNECTION's masked rendering of the seed keys. */
 const SEED_DESC = "access_key_id=AK***LE secret_access_key=wJ***EY";
@@ -133,7 +138,7 @@ describe("connection check", () => {
       { ...torontoInputs(), __provider: "serialized" },
     );
     expect(r.failures).toEqual([]);
-    expect(r.inputs).toEqual({ ...torontoInputs(), fingerprint: torontoFp() });
+    expect(r.inputs).toEqual({ ...torontoInputs(), fingerprint: torontoFp(), secretMasks: SEED_MASKS });
   });
 
   it("reuses the previous inputs' fingerprint when name, type and every parameter are the same", async () => {
@@ -584,13 +589,52 @@ describe("connection read", () => {
     expect(r.inputs?.adopt).toBe(true);
   });
 
-  it("does not compare secret values it does not keep: a secret changed outside Pulumi is not seen", async () => {
+  it("sees a secret changed outside Pulumi through its mask digest, naming the parameter, never the value", async () => {
     const state = await created(torontoInputs());
-    const db = new FakeSession().respond(/^DESC CONNECTION/, [
+    const notices: string[] = [];
+    setNoticeSink((_s, m) => notices.push(m));
+    try {
+      for (const masked of ["zz***zz", "******zzz"]) {
+        const db = new FakeSession().respond(/^DESC CONNECTION/, [
+          descRow("s3", `access_key_id=AK***LE secret_access_key=${masked}`),
+        ]);
+        const r = await connectionHandlers(db.factory()).read("toronto", state);
+        expect(r.props).toEqual({
+          ...state,
+          fingerprint: DRIFTED,
+          secretMasks: { secretAccessKey: CHANGED_OUTSIDE },
+        });
+        expect(r.inputs?.secretMasks).toEqual({ secretAccessKey: CHANGED_OUTSIDE });
+      }
+    } finally {
+      setNoticeSink(undefined);
+    }
+    expect(notices[0]).toMatch(/connection 'toronto': the secret secretAccessKey .* changed outside Pulumi/);
+    expect(notices.join("\n")).not.toMatch(/zz|wJ|EY/);
+  });
+
+  it("recognises the secret it wrote in both mask generations", async () => {
+    const state = await created(torontoInputs());
+    for (const masked of ["wJ***EY", "******KEY"]) {
+      const db = new FakeSession().respond(/^DESC CONNECTION/, [
+        descRow("s3", `access_key_id=AK***LE secret_access_key=${masked}`),
+      ]);
+      const r = await connectionHandlers(db.factory()).read("toronto", state);
+      expect(r.props).toEqual(state);
+    }
+  });
+
+  it("cannot see a secret changed outside Pulumi in state without digests (older versions), nor one with the same visible characters", async () => {
+    const state = await created(torontoInputs());
+    const old = { ...state };
+    delete old.secretMasks;
+    const changed = new FakeSession().respond(/^DESC CONNECTION/, [
       descRow("s3", "access_key_id=AK***LE secret_access_key=zz***zz"),
     ]);
-    const r = await connectionHandlers(db.factory()).read("toronto", state);
-    expect(r.props).toEqual(state);
+    expect((await connectionHandlers(changed.factory()).read("toronto", old)).props).toEqual(old);
+    // Another secret that starts with wJ and ends with EY shows the same mask.
+    const lookalike = new FakeSession().respond(/^DESC CONNECTION/, [descRow("s3", SEED_DESC)]);
+    expect((await connectionHandlers(lookalike.factory()).read("toronto", state)).props).toEqual(state);
   });
 
   it("shows a plain value changed outside Pulumi as drift", async () => {

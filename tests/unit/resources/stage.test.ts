@@ -11,6 +11,10 @@ import {
 } from "../../../provider/resources/stage";
 import { connectionFingerprint, legacyConnectionFingerprint } from "../../../provider/storage/fingerprint";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
+import { CHANGED_OUTSIDE } from "../../../provider/secrets/secretDrift";
+import { maskDigests } from "../../../provider/secrets/maskDigest";
+import { maskBefore1_2_919, maskLikeDatabend } from "../../../provider/storage/masking";
+import { setNoticeSink } from "../../../provider/resources/notices";
 import { freshDeployment } from "../../helpers/deployment";
 import { resetStackIdentity, setStackIdentity } from "../../../provider/resources/stackIdentity";
 import { FakeSession, noSession } from "../../helpers/fakeSession";
@@ -1575,5 +1579,111 @@ describe("reconcileFileFormat", () => {
       type: "CSV",
       compression: "ZSTD",
     });
+  });
+});
+
+describe("stage secret drift through masks", () => {
+  const CONN_MASKS = maskDigests({ secretAccessKey: "old-secret" })!;
+  const withMasks = (extra: Props = {}) => settled(s3Stage({ connectionSecretMasks: CONN_MASKS, ...extra }));
+  function rowShowing(secret: string, layout: "columns" | "debug"): Record<string, unknown> {
+    if (layout === "debug") {
+      const row = oldLayoutRow();
+      return {
+        ...row,
+        stage_params: String(row.stage_params).replace(
+          '"******abc"',
+          JSON.stringify(maskBefore1_2_919(secret)),
+        ),
+      };
+    }
+    const params = JSON.parse(String(externalRow().storage_params)) as Record<string, unknown>;
+    return externalRow({
+      storage_params: JSON.stringify({ ...params, secret_access_key: maskLikeDatabend(secret) }),
+    });
+  }
+
+  it("records the digests of the connection's secrets it copied, never a secret", async () => {
+    const state = await created(withMasks());
+    expect(state.secretMasks).toEqual(CONN_MASKS);
+    expect(JSON.stringify(state)).not.toMatch(/old-secret|ol\*\*\*et|\*\*\*ret/);
+  });
+
+  it.each(["columns", "debug"] as const)(
+    "sees a copy changed outside Pulumi in the %s layout, names the parameter, and the next up sets the location again",
+    async (layout) => {
+      const state = await created(withMasks());
+      const server = layout === "columns" ? NEW_SERVER : OLD_SERVER;
+      const same = new FakeSession(server).respond(/^DESC STAGE/, [rowShowing("old-secret", layout)]);
+      const unchanged = await stageHandlers(same.factory()).read("my_s3_stage", state);
+      expect(unchanged.props?.secretMasks).toEqual(CONN_MASKS);
+
+      const notices: string[] = [];
+      setNoticeSink((_s, m) => notices.push(m));
+      let r;
+      try {
+        const other = new FakeSession(server).respond(/^DESC STAGE/, [rowShowing("another-key", layout)]);
+        r = await stageHandlers(other.factory()).read("my_s3_stage", state);
+      } finally {
+        setNoticeSink(undefined);
+      }
+      expect(r.props?.secretMasks).toEqual({ secretAccessKey: CHANGED_OUTSIDE });
+      expect(r.inputs?.secretMasks).toBeUndefined();
+      expect(notices.join("\n")).toMatch(
+        /stage 'my_s3_stage': the secret secretAccessKey .* changed outside Pulumi/,
+      );
+      const d = await stageHandlers(new FakeSession(server).factory()).diff(
+        "my_s3_stage",
+        r.props!,
+        withMasks(),
+      );
+      expect(d.changes).toBe(true);
+      if (layout === "debug") expect(d.deleteBeforeReplace).toBe(true);
+      else {
+        const db = new FakeSession(server);
+        const u = await stageHandlers(db.factory()).update("my_s3_stage", r.props!, withMasks());
+        expect(db.statements[0]).toMatch(
+          /^ALTER STAGE my_s3_stage SET URL = 's3:\/\/databend-toronto\/' CONNECTION = \(CONNECTION_NAME = 'toronto'\)/,
+        );
+        expect(u.outs.secretMasks).toEqual(CONN_MASKS);
+      }
+    },
+  );
+
+  it("sees nothing without digests (state of older versions) and no change when the copy is the same", async () => {
+    const state = await created(settled(s3Stage()));
+    expect(state.secretMasks).toBeUndefined();
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [rowShowing("another-key", "columns")]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props).toEqual(state);
+    const d = await stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+      "my_s3_stage",
+      state,
+      withMasks(),
+    );
+    expect(d.changes).toBe(false);
+  });
+
+  it("derives digests for inline credentials, and sees them changed outside Pulumi", async () => {
+    const inputs = settled({
+      name: "my_s3_stage",
+      url: "s3://databend-toronto/",
+      credentials: { accessKeyId: "AKIAOLD", secretAccessKey: "old-secret" },
+    });
+    const state = await created(inputs);
+    expect(Object.keys(state.secretMasks as object)).toEqual(["secretAccessKey"]);
+    expect(JSON.stringify(state)).not.toContain("old-secret");
+    const db = new FakeSession(NEW_SERVER).respond(/^DESC STAGE/, [rowShowing("another-key", "columns")]);
+    const r = await stageHandlers(db.factory()).read("my_s3_stage", state);
+    expect(r.props?.secretMasks).toEqual({ secretAccessKey: CHANGED_OUTSIDE });
+    const d = await stageHandlers(new FakeSession(NEW_SERVER).factory()).diff(
+      "my_s3_stage",
+      r.props!,
+      inputs,
+    );
+    expect(d.changes).toBe(true);
+    const up = new FakeSession(NEW_SERVER);
+    const u = await stageHandlers(up.factory()).update("my_s3_stage", r.props!, inputs);
+    expect(up.statements[0]).toMatch(/^ALTER STAGE my_s3_stage SET URL/);
+    expect(u.outs.secretMasks).toEqual({ secretAccessKey: expect.stringMatching(/^m1:/) });
   });
 });
