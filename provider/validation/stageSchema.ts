@@ -27,6 +27,8 @@ export const STAGE_INPUT_SCHEMA = {
     onConnectionChange: { enum: ["keep", "recreate"] },
     forceDestroy: { type: "boolean" },
     adopt: { type: "boolean" },
+    verify: { type: "boolean" },
+    verifyTimeoutSeconds: { type: "integer", minimum: 0, maximum: 900 },
   },
   required: ["name"],
   additionalProperties: false,
@@ -43,6 +45,8 @@ export const PUBLIC_STAGE_INPUTS = [
   "onConnectionChange",
   "forceDestroy",
   "adopt",
+  "verify",
+  "verifyTimeoutSeconds",
 ];
 
 const validateStage: ValidateFunction = ajv.compile(STAGE_INPUT_SCHEMA);
@@ -215,4 +219,6 @@ const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
   "onConnectionChange",
   "forceDestroy",
   "adopt",
+  "verify",
+  "verifyTimeoutSeconds",
 ]);

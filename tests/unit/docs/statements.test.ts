@@ -74,6 +74,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   renderDescStage: [stageSql.renderDescStage("n")],
   renderListStage: [stageSql.renderListStage("n")],
+  renderVerifyStage: [stageSql.renderVerifyStage("n")],
   renderShowConnections: [connectionSql.renderShowConnections()],
   renderShowStages: [stageSql.renderShowStages()],
   renderDropStage: [stageSql.renderDropStage("n")],
