@@ -17,21 +17,29 @@ export async function newAccessKey(iam: IAMClient, user: string): Promise<Access
   return { id: k?.AccessKeyId ?? "", secret: k?.SecretAccessKey ?? "" };
 }
 
-/**
- * Creates an IAM user on moto (which enforces IAM) allowed to list and read every bucket and nothing
- * else, as a stage's key would be, and returns its first access key.
- */
-export async function createReaderUser(iam: IAMClient, user: string): Promise<AccessKey> {
-  await iam.send(new CreateUserCommand({ UserName: user }));
+/** The policy of a stage's key: list and read every bucket, nothing else (put again to restore access). */
+export async function grantRead(iam: IAMClient, user: string): Promise<void> {
   await iam.send(
     new PutUserPolicyCommand({
       UserName: user,
-      PolicyName: "read",
+      PolicyName: READ_POLICY,
       PolicyDocument: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject"], Resource: "*" }],
       }),
     }),
   );
+}
+
+/** The name of the inline policy {@link grantRead} puts (delete it to revoke access). */
+export const READ_POLICY = "read";
+
+/**
+ * Creates an IAM user on moto (which enforces IAM) allowed to list and read every bucket and nothing
+ * else, as a stage's key would be, and returns its first access key.
+ */
+export async function createReaderUser(iam: IAMClient, user: string): Promise<AccessKey> {
+  await iam.send(new CreateUserCommand({ UserName: user }));
+  await grantRead(iam, user);
   return newAccessKey(iam, user);
 }
