@@ -458,10 +458,9 @@ export class ProviderServer {
       .setReasonsList([e.message]);
     const any = new anyPb.Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-    const status = new statusPb.Status()
-      .setCode(this.grpc.status.UNKNOWN)
-      .setMessage(e.message)
-      .addDetails(any);
+    // Not chained: jspb's `addDetails` returns the added element, not the Status.
+    const status = new statusPb.Status().setCode(this.grpc.status.UNKNOWN).setMessage(e.message);
+    status.addDetails(any);
     const metadata = new this.grpc.Metadata();
     metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
     return Object.assign(new Error(e.message), { code: this.grpc.status.UNKNOWN, metadata });

@@ -109,7 +109,15 @@ export async function call(kind: ResourceKind, method: ShimMethod, args: unknown
       return { id: r.id ?? "", props: r.props, inputs: r.inputs };
     }
     case "update":
-      return h.update(a, b, c);
+      try {
+        return await h.update(a, b, c);
+      } catch (e) {
+        // As for create: an updated object whose follow-up check failed stays in state with these outputs.
+        if (e instanceof Error && "id" in e && "properties" in e && typeof e.properties === "object") {
+          e.properties = { ...e.properties, __provider: (c as Record<string, unknown>).__provider };
+        }
+        throw e;
+      }
     case "delete":
       return h.delete(a, b);
   }

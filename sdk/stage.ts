@@ -171,6 +171,18 @@ export interface StageArgs {
    * is never replaced. Defaults to `false`.
    */
   readonly adopt?: In<boolean>;
+  /**
+   * Prove from Databend that an external stage can read its location: after create, update and
+   * re-capture the provider lists an empty sub-folder of the stage (`LIST @stage/_pulumi_databend_verify/`),
+   * retrying while the error is one IAM propagation explains (an unknown key ID, access denied) for up to
+   * `verifyTimeoutSeconds`, and failing at once otherwise (wrong secret, no such bucket, unreachable
+   * endpoint), naming the cause and the property to fix. The stage stays in the stack when the check
+   * fails; the next `up` checks again. With it on, refresh runs the same probe once, and a stage that can
+   * no longer read shows as drift. Internal stages verify without a statement. Defaults to `false`.
+   */
+  readonly verify?: In<boolean>;
+  /** How long `verify` retries errors that IAM propagation explains, in seconds (0 to 900). Defaults to 60. */
+  readonly verifyTimeoutSeconds?: In<number>;
 }
 
 /** What a stage copied from its connection. */
@@ -192,6 +204,9 @@ const DECLARED_OUTPUTS: ReadonlySet<string> = new Set([
   "stageType",
   "capturedConnection",
   "secretMasks",
+  "readable",
+  "verifiedAt",
+  "accessProblem",
 ]);
 
 /**
@@ -226,6 +241,15 @@ export class Stage extends DynamicResource {
    * by. A secret changed outside Pulumi reads `(changed outside Pulumi)` until the next `up`.
    */
   declare readonly secretMasks: pulumi.Output<Record<string, string> | undefined>;
+  /** With `verify`: whether Databend could list the stage's location at the last check. */
+  declare readonly readable: pulumi.Output<boolean | undefined>;
+  /**
+   * With `verify`: when the current `readable` was established (the last verifying `up`, or the refresh
+   * that saw it change; a refresh that finds the same health keeps the time, so it is no change).
+   */
+  declare readonly verifiedAt: pulumi.Output<string | undefined>;
+  /** With `verify`, when not readable: the cause, the property to fix, and Databend's error (no secret). */
+  declare readonly accessProblem: pulumi.Output<string | undefined>;
   /** True when the connection has changed since the stage copied it. */
   readonly connectionDrift: pulumi.Output<boolean>;
 
@@ -247,9 +271,14 @@ export class Stage extends DynamicResource {
       onConnectionChange: args.onConnectionChange,
       forceDestroy: args.forceDestroy,
       adopt: args.adopt,
+      verify: args.verify,
+      verifyTimeoutSeconds: args.verifyTimeoutSeconds,
       stageType: undefined,
       capturedConnection: undefined,
       secretMasks: undefined,
+      readable: undefined,
+      verifiedAt: undefined,
+      accessProblem: undefined,
     };
     // Register only what exists: every declared property costs the program an output per resource.
     for (const key of Object.keys(props)) {

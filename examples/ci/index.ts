@@ -28,12 +28,16 @@ const connection = new Connection(`${prefix}_conn`, {
   region: cfg.get("region"),
 });
 
+// verify: Databend itself lists the stage after every change, and the drift job's refresh checks it
+// again: a revoked key or a changed bucket policy fails the drift job, naming the stage and the cause.
 const stage = new Stage(`${prefix}_stage`, {
   url: cfg.require("stageUrl"),
   connection,
   comment: cfg.get("comment"),
+  verify: true,
 });
 
 export const connectionName = connection.name;
 export const stageName = stage.name;
 export const connectionDrift = stage.connectionDrift;
+export const stageReadable = stage.readable;

@@ -14,6 +14,7 @@ import {
   renderDropStage,
   renderListStage,
   renderShowStages,
+  renderVerifyStage,
 } from "../sql/stage";
 import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
 import { StageRow, parseStageRow } from "../storage/stageRow";
@@ -46,6 +47,15 @@ import { invalidateListings, listedRow, ListingSpec } from "./listings";
 import { notify } from "./notices";
 import { ownerMarker, readOwnerMarker, withOwnerMarker } from "./ownerMarker";
 import { stackIdentity } from "./stackIdentity";
+import {
+  AccessCheck,
+  DEFAULT_VERIFY_TIMEOUT_SECONDS,
+  probeStage,
+  StageProbe,
+  verificationFailure,
+  VerifySubject,
+  verifyStageAccess,
+} from "./stageVerification";
 import {
   Props,
   ResourceHandlers,
@@ -90,6 +100,10 @@ export interface StageSpec {
   onConnectionChange: "keep" | "recreate";
   forceDestroy: boolean;
   adopt: boolean;
+  /** Prove from Databend that the stage can read its location (after create, update and re-capture, and on refresh). */
+  verify: boolean;
+  /** How long `verify` retries errors IAM propagation explains (seconds). */
+  verifyTimeoutSeconds?: number;
 }
 
 const HINTS: Record<number, string> = {
@@ -145,6 +159,8 @@ export function parseStage(props: Props): StageSpec {
     onConnectionChange: p.onConnectionChange === "recreate" ? "recreate" : "keep",
     forceDestroy: p.forceDestroy === true,
     adopt: p.adopt === true,
+    verify: p.verify === true,
+    verifyTimeoutSeconds: typeof p.verifyTimeoutSeconds === "number" ? p.verifyTimeoutSeconds : undefined,
   };
 }
 
@@ -225,6 +241,7 @@ export function stageOutputs(
   captured: CapturedConnection | undefined,
   previousCredentials?: string,
   secretMasks?: SecretMasks,
+  access?: AccessCheck,
 ): Props {
   return compact({
     name: s.name,
@@ -239,8 +256,13 @@ export function stageOutputs(
     onConnectionChange: s.onConnectionChange,
     forceDestroy: s.forceDestroy,
     adopt: s.adopt,
+    verify: s.verify ? true : undefined,
+    verifyTimeoutSeconds: s.verifyTimeoutSeconds,
     capturedConnection: captured,
     secretMasks,
+    ...(s.verify && access
+      ? { readable: access.readable, verifiedAt: access.verifiedAt, accessProblem: access.accessProblem }
+      : {}),
     stateVersion: STATE_VERSION,
   });
 }
@@ -386,6 +408,84 @@ export function reconcileFileFormat(
  * unless `forceDestroy` is set.
  */
 export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDeps = {}): ResourceHandlers {
+  /**
+   * `verify` after create and update: an external stage is listed from Databend, with retries while
+   * IAM may still be propagating; an internal stage is readable by definition (no statement). A failure
+   * comes back as the error to throw, wrapped by {@link initFailure} around the outputs.
+   */
+  async function verifyAfterWrite(
+    s: SqlSession,
+    spec: StageSpec,
+  ): Promise<{ access?: AccessCheck; failure?: Error }> {
+    if (!spec.verify) return {};
+    if (spec.url === undefined) return { access: { readable: true, verifiedAt: new Date().toISOString() } };
+    const subject = {
+      name: spec.name,
+      url: spec.url,
+      connectionName: spec.connection?.name,
+      secrets: secretsOf(spec),
+    };
+    const result = await verifyStageAccess(probe(s, subject), subject, {
+      timeoutSeconds: spec.verifyTimeoutSeconds ?? DEFAULT_VERIFY_TIMEOUT_SECONDS,
+    });
+    const access = {
+      readable: result.readable,
+      verifiedAt: result.verifiedAt,
+      accessProblem: result.accessProblem,
+    };
+    if (!result.readable) return { access, failure: verificationFailure(subject, result) };
+    if (result.attempts > 1)
+      notify(
+        "info",
+        `stage '${spec.name}' verified from Databend after ${result.attempts} attempts in ${result.seconds} s`,
+      );
+    return { access };
+  }
+
+  /** The `verify` probe of a stage: `LIST` of an empty sub-folder, from Databend. */
+  function probe(s: SqlSession, subject: VerifySubject): StageProbe {
+    return () =>
+      s.query(renderVerifyStage(subject.name), {
+        action: `verify stage ${subject.name}`,
+        secrets: subject.secrets,
+      });
+  }
+
+  /**
+   * A failed verification as a ResourceInitError carrying the outputs: the stage exists, so the host
+   * records it (with `readable: false`) and the next `up` verifies it again.
+   */
+  function initFailure(failure: Error, spec: StageSpec, outs: Props): ResourceInitError {
+    return new ResourceInitError(failure.message, spec.name, outs);
+  }
+
+  /**
+   * The refresh probe: one statement, no retry. A result equal to the recorded one keeps the recorded
+   * time, so a healthy refresh is no change of state; a change of health is, and is announced.
+   */
+  async function recheck(s: SqlSession, spec: StageSpec, props: Props): Promise<Partial<AccessCheck>> {
+    const before: Partial<AccessCheck> = {
+      readable: typeof props.readable === "boolean" ? props.readable : undefined,
+      verifiedAt: typeof props.verifiedAt === "string" ? props.verifiedAt : undefined,
+      accessProblem: typeof props.accessProblem === "string" ? props.accessProblem : undefined,
+    };
+    const subject: VerifySubject | undefined =
+      spec.url === undefined
+        ? undefined
+        : { name: spec.name, url: spec.url, connectionName: spec.connection?.name, secrets: secretsOf(spec) };
+    const problem = subject ? await probeStage(probe(s, subject), subject) : undefined;
+    const readable = problem === undefined;
+    if (before.readable === readable && before.accessProblem === problem?.text && before.verifiedAt)
+      return compact(before);
+    const now: AccessCheck = compact({
+      readable,
+      verifiedAt: new Date().toISOString(),
+      accessProblem: problem?.text,
+    }) as unknown as AccessCheck;
+    if (!readable) notify("warning", unreadableNotice(spec.name, now));
+    return now;
+  }
+
   async function supportsAlter(s: SqlSession): Promise<boolean> {
     return versionAtLeast(await s.serverVersion(), ALTER_STAGE_SINCE);
   }
@@ -636,10 +736,17 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       if (wasInternal !== isInternal) return { changes: true, replaces: ["url"], deleteBeforeReplace: true };
       const alters = locationChanges(olds, news);
       const formatChanged = containsUnknown(news.fileFormat) || !same(olds.fileFormat, news.fileFormat);
-      const other = ["comment", "onConnectionChange", "forceDestroy", "adopt"].some(
-        (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
-      );
-      if (alters.length === 0 && !formatChanged && !other) {
+      const other =
+        ["comment", "onConnectionChange", "forceDestroy", "adopt", "verifyTimeoutSeconds"].some(
+          (k) => containsUnknown(news[k]) || !same(olds[k], news[k]),
+        ) ||
+        containsUnknown(news.verify) ||
+        (news.verify === true) !== (olds.verify === true);
+      // A stage whose last check (an `up`, or the refresh before this diff) found it unreadable is drift:
+      // the update that follows verifies it again.
+      const unreadable = news.verify === true && !isInternal && olds.readable === false;
+      if (unreadable) notify("warning", unreadableNotice(name, olds));
+      if (alters.length === 0 && !formatChanged && !other && !unreadable) {
         claimName("stage", name);
         return { changes: false };
       }
@@ -710,7 +817,9 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         noticeTakenOver("stage", spec.name, request, owned);
       }
       claimName("stage", spec.name);
-      const outs = stageOutputs(spec, capture(spec), undefined, stageSecretMasks(spec, undefined));
+      const captured = capture(spec);
+      const masks = stageSecretMasks(spec, undefined);
+      const outs = stageOutputs(spec, captured, undefined, masks);
       if (spec.comment !== undefined || spec.adopt || adopted || stackIdentity() !== undefined) {
         try {
           await setComment(s, spec, action);
@@ -721,7 +830,10 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
           });
         }
       }
-      return { id: spec.name, outs };
+      const v = await verifyAfterWrite(s, spec);
+      const verifiedOuts = stageOutputs(spec, captured, undefined, masks, v.access);
+      if (v.failure) throw initFailure(v.failure, spec, verifiedOuts);
+      return { id: spec.name, outs: verifiedOuts };
     },
 
     async read(id, props) {
@@ -765,6 +877,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
         if (masks.changed.length) notify("warning", secretDriftNotice("stage", id, masks.changed));
         if (masks.secretMasks) outs.secretMasks = masks.secretMasks;
       }
+      if (next.verify) Object.assign(outs, await recheck(s, next, props));
       return {
         id,
         props: outs,
@@ -773,6 +886,7 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
           "capturedConnection",
           "credentialsFingerprint",
           "secretMasks",
+          ...ACCESS_OUTPUTS,
         ]),
       };
     },
@@ -812,14 +926,16 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       }
       if (!same(prev.comment, spec.comment)) await setComment(s, spec, action);
       claimName("stage", spec.name);
-      return {
-        outs: stageOutputs(
-          spec,
-          spec.url === undefined ? undefined : captured,
-          recordedCredentials(olds),
-          secretMasks,
-        ),
-      };
+      const v = await verifyAfterWrite(s, spec);
+      const outs = stageOutputs(
+        spec,
+        spec.url === undefined ? undefined : captured,
+        recordedCredentials(olds),
+        secretMasks,
+        v.access,
+      );
+      if (v.failure) throw initFailure(v.failure, spec, outs);
+      return { outs };
     },
 
     async delete(id, props) {
@@ -851,6 +967,18 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       await s.exec(renderDropStage(id), { action: `delete stage ${id}`, hints: HINTS, idempotent: true });
     },
   };
+}
+
+/** Outputs of the access check; never inputs. */
+const ACCESS_OUTPUTS = ["readable", "verifiedAt", "accessProblem"] as const;
+
+/** The warning for a stage found unreadable: names the stage, when, and the cause. */
+function unreadableNotice(name: string, check: Props | AccessCheck): string {
+  const c = check as Partial<Record<string, unknown>>;
+  return (
+    `stage '${name}' cannot read its location from Databend (checked ${String(c.verifiedAt ?? "")}): ` +
+    `${String(c.accessProblem ?? "unknown cause")} Restore access, or fix the stage and run \`pulumi up\`.`
+  );
 }
 
 /** Whether the server's file format is the one `mine` asks for (Parquet, Databend's default, when absent). */

@@ -270,6 +270,9 @@ function stageResource(): SchemaResource {
   }
   outputs.stageType = { type: "string", description: doc("Stage", "stageType") };
   outputs.secretMasks = SECRET_MASKS_PROPERTY;
+  outputs.readable = { type: "boolean", description: doc("Stage", "readable") };
+  outputs.verifiedAt = { type: "string", description: doc("Stage", "verifiedAt") };
+  outputs.accessProblem = { type: "string", description: doc("Stage", "accessProblem") };
   outputs.capturedConnection = {
     $ref: `#/types/${TOKENS.capturedConnection}`,
     description: doc("Stage", "capturedConnection"),

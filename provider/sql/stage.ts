@@ -92,6 +92,17 @@ export function renderListStage(name: string): string {
   return `LIST @${ident(name)}`;
 }
 
+/** The sub-folder `verify` lists: nothing lives there, so the probe costs one listing call however many files the stage holds. */
+export const VERIFY_PROBE_FOLDER = "_pulumi_databend_verify/";
+
+/**
+ * `LIST @name/_pulumi_databend_verify/`: lists an (empty) sub-folder of the stage from Databend, which
+ * needs the same credentials, bucket and permission to list as the whole stage, at a constant cost.
+ */
+export function renderVerifyStage(name: string): string {
+  return `LIST @${ident(name)}/${VERIFY_PROBE_FOLDER}`;
+}
+
 /** `DROP STAGE IF EXISTS name`. */
 export function renderDropStage(name: string): string {
   return `DROP STAGE IF EXISTS ${ident(name)}`;

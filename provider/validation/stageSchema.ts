@@ -28,6 +28,8 @@ export const STAGE_INPUT_SCHEMA = {
     onConnectionChange: { enum: ["keep", "recreate"] },
     forceDestroy: { type: "boolean" },
     adopt: { type: "boolean" },
+    verify: { type: "boolean" },
+    verifyTimeoutSeconds: { type: "integer", minimum: 0, maximum: 900 },
   },
   required: ["name"],
   additionalProperties: false,
@@ -44,6 +46,8 @@ export const PUBLIC_STAGE_INPUTS = [
   "onConnectionChange",
   "forceDestroy",
   "adopt",
+  "verify",
+  "verifyTimeoutSeconds",
 ];
 
 const validateStage: ValidateFunction = ajv.compile(STAGE_INPUT_SCHEMA);
@@ -217,4 +221,6 @@ const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
   "onConnectionChange",
   "forceDestroy",
   "adopt",
+  "verify",
+  "verifyTimeoutSeconds",
 ]);

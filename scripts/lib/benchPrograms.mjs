@@ -57,7 +57,7 @@ export function throwawayBackend(label) {
  *   floorBwide floor B with as many input properties per resource as ours stores (the engine's cost per
  *              property, measured apart from any provider work).
  */
-export function benchResources(variant, n, prefix, secretKey, endpointUrl) {
+export function benchResources(variant, n, prefix, secretKey, endpointUrl, verifyKey = "") {
   const out = [];
   for (let i = 0; i < n; i++) {
     if (variant === "floorB" || variant === "floorBwide") {
@@ -81,10 +81,23 @@ export function benchResources(variant, n, prefix, secretKey, endpointUrl) {
         region: "us-east-1",
       },
     });
+    // oursVerify (issue 19): the same program with `verify: true`, on a key and a bucket that exist
+    // (`verifyKey`, bucket `bench-verify`), so every probe succeeds: its cost is what the figures show.
+    const verify = variant === "oursVerify";
+    if (verify)
+      Object.assign(out[out.length - 1].args, {
+        accessKeyId: verifyKey,
+        secretAccessKey: { $secret: secretKey === "a" ? "verify" : secretKey },
+      });
     out.push({
       kind: "Stage",
       name: `s${i}`,
-      args: { name: `${prefix}_s${i}`, url: `s3://bench-${i}/data/`, connection: { $ref: `c${i}` } },
+      args: {
+        name: `${prefix}_s${i}`,
+        url: verify ? `s3://bench-verify/s${i}/` : `s3://bench-${i}/data/`,
+        connection: { $ref: `c${i}` },
+        ...(verify ? { verify: true } : {}),
+      },
     });
   }
   return out;

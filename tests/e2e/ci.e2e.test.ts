@@ -15,7 +15,8 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, DeleteUserPolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { READ_POLICY, createReaderUser, grantRead } from "../support/iamUser";
 import { closeDatabend, exec, query } from "../support/databend";
 import { testSecret } from "../support/secrets";
 import { ROOT, TOOLS_DIR, stackEnv } from "../support/stackEnv";
@@ -40,10 +41,13 @@ const s3 = new S3Client({ ...aws, forcePathStyle: true });
 const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const prefix = `ci_${id}`;
 const bucket = `ci-state-${id}`;
+/** The bucket the stage reads (the stage verifies from Databend that it can). */
+const dataBucket = `ci-data-${id}`;
 const passphrase = testSecret("passphrase");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-ci-"));
 const runs: Run[] = [];
 let stageKey = { id: "", secret: "" };
+const stageUser = `ci-stage-${id}`;
 let runCount = 0;
 
 /** The committed stack config of one "commit" of the team's repository. */
@@ -149,16 +153,15 @@ function expectOk(r: Run): void {
   if (r.code !== 0) throw new Error(`pipeline.sh ${r.step} failed (exit ${r.code}):\n${r.output}`);
 }
 
-const GOOD = stackConfig("s3://ci-data/raw/", "v1");
+const GOOD = stackConfig(`s3://${dataBucket}/raw/`, "v1");
 const conn = `${prefix}_conn`;
 const stage = `${prefix}_stage`;
 
 beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new CreateBucketCommand({ Bucket: dataBucket }));
   const iam = new IAMClient(aws);
-  await iam.send(new CreateUserCommand({ UserName: `ci-stage-${id}` }));
-  const k = (await iam.send(new CreateAccessKeyCommand({ UserName: `ci-stage-${id}` }))).AccessKey;
-  stageKey = { id: k?.AccessKeyId ?? "", secret: k?.SecretAccessKey ?? "" };
+  stageKey = await createReaderUser(iam, stageUser);
   iam.destroy();
 });
 
@@ -169,6 +172,7 @@ afterAll(async () => {
   } finally {
     for (const key of await keys("")) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+    await s3.send(new DeleteBucketCommand({ Bucket: dataBucket })).catch(() => undefined);
     s3.destroy();
     await closeDatabend();
     fs.rmSync(work, { recursive: true, force: true });
@@ -280,8 +284,29 @@ describe("examples/ci: the pipeline against the local stack, state on S3", () =>
     await exec(`DROP STAGE ${byHand}`);
   });
 
+  it("drift check: fails naming the stage and the cause when its key loses access, passes once access is restored", async () => {
+    const iam = new IAMClient(aws);
+    const revoke = new DeleteUserPolicyCommand({ UserName: stageUser, PolicyName: READ_POLICY });
+    await iam.send(revoke);
+    const before = await checkpoint();
+    const d = await pipeline("drift", GOOD);
+    expect(d.code).not.toBe(0);
+    expect(d.output).toContain(
+      `drift detected on stack ci:\n  update pulumi-nodejs:dynamic/databend:Stage ${stage}`,
+    );
+    expect(d.output).toContain(`stage '${stage}' cannot read its location from Databend`);
+    expect(d.output).toContain("AccessDenied");
+    expect(report("drift.md")).toContain(`- update pulumi-nodejs:dynamic/databend:Stage ${stage}`);
+    expect(await checkpoint()).toBe(before);
+    await grantRead(iam, stageUser);
+    iam.destroy();
+    const again = await pipeline("drift", GOOD);
+    expectOk(again);
+    expect(again.output).toContain("no drift on stack ci");
+  });
+
   it("two ups on the same stack at once: the second fails on the backend lock, nothing corrupted or duplicated", async () => {
-    const next = stackConfig("s3://ci-data/raw/", "v2");
+    const next = stackConfig(`s3://${dataBucket}/raw/`, "v2");
     const first = start("up", next);
     const deadline = Date.now() + 60_000;
     while ((await keys(".pulumi/locks/")).length === 0) {

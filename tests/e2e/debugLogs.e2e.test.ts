@@ -3,7 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { expectOk } from "../support/assertions";
 import { findSecrets, tabbedSecret, testSecret } from "../support/secrets";
-import { stackEnv } from "../support/stackEnv";
+import { DeleteAccessKeyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { createReaderUser } from "../support/iamUser";
+import { seedBucket } from "../support/s3";
+import { localAwsConfig, stackEnv } from "../support/stackEnv";
 import { TestStack } from "../support/testStack";
 import { YamlProgram } from "../support/yamlProgram";
 
@@ -15,6 +18,15 @@ import { YamlProgram } from "../support/yamlProgram";
 const env = stackEnv();
 const run = Math.random().toString(36).slice(2, 7);
 const n = (base: string) => `${base}_${run}`;
+
+/** Everything the log files under `dir` hold. */
+function logText(dir: string): string {
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile())
+    .map((f) => fs.readFileSync(f, "utf8"))
+    .join("\n");
+}
 
 describe("debug output and log files", () => {
   const planted = {
@@ -144,13 +156,7 @@ describe("debug output and log files", () => {
   });
 
   it("writes no secret to the log files", () => {
-    const files = fs.readdirSync(logDir, { recursive: true }) as string[];
-    const text = files
-      .map((f) => path.join(logDir, f))
-      .filter((f) => fs.statSync(f).isFile())
-      .map((f) => fs.readFileSync(f, "utf8"))
-      .join("\n");
-    expect(findSecrets(text, secrets())).toEqual([]);
+    expect(findSecrets(logText(logDir), secrets())).toEqual([]);
   });
 
   it("keeps no secret in plaintext in the state", async () => {
@@ -325,5 +331,103 @@ describe("Pulumi YAML: debug output per flag", () => {
       await typoStack.cleanup();
       typo.remove();
     }
+  });
+});
+
+/**
+ * Issue 19: the `verify` paths (a stage verified on create, a failed verification, the refresh probe
+ * and the drift it reports) print and log no secret at `--debug -v=9`, neither the key Databend uses
+ * nor a wrong secret that the storage refuses. The drifted stage is on a connection: a preview that
+ * plans an update of a stage with inline `credentials` prints them (Pulumi's SDK logs the planned
+ * state, inputs included; README "Secrets"), one on a connection has no secret input to print.
+ */
+describe("Stage verify: debug output and log files", () => {
+  const aws = localAwsConfig();
+  const iam = new IAMClient(aws);
+  const user = `dbg-verify-${run}`;
+  const bucket = `dbg-verify-${run}`;
+  const wrongSecret = testSecret("verifywrong");
+  let key = { id: "", secret: "" };
+  let stack: TestStack;
+  let logDir: string;
+  const outputs: string[] = [];
+  const args = ["--debug", "-v=9", "--logtostderr", "--logflow"];
+
+  const connection = () => ({
+    kind: "Connection",
+    name: "conn",
+    args: {
+      name: n("dbg_vconn"),
+      storageType: "s3",
+      accessKeyId: key.id,
+      secretAccessKey: { $plain: "good" },
+      region: aws.region,
+      endpointUrl: aws.endpoint,
+    },
+  });
+  const good = {
+    kind: "Stage",
+    name: "good",
+    args: { name: n("dbg_good"), url: `s3://${bucket}/p/`, connection: { $ref: "conn" }, verify: true },
+  };
+  const wrong = () => ({
+    kind: "Stage",
+    name: "wrong",
+    args: {
+      name: n("dbg_wrong"),
+      url: `s3://${bucket}/p/`,
+      credentials: {
+        accessKeyId: key.id,
+        secretAccessKey: { $plain: "wrong" },
+        region: aws.region,
+        endpointUrl: aws.endpoint,
+      },
+      verify: true,
+      verifyTimeoutSeconds: 5,
+    },
+  });
+
+  beforeAll(async () => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-databend-logs-"));
+    await seedBucket(bucket, { "p/a.csv": "1\n" });
+    key = await createReaderUser(iam, user);
+    stack = await new TestStack().init();
+    await stack.setConfig("secrets", { good: key.secret, wrong: wrongSecret }, true);
+    const op = async (f: () => Promise<{ ok: boolean; output: string }>, ok: boolean) => {
+      const r = await f();
+      outputs.push(r.output);
+      expect([r.ok, r.ok ? "" : r.output.includes("verify stage")]).toEqual([ok, ok ? "" : true]);
+    };
+    // Verified on create, then the refresh probe.
+    await stack.setConfig("resources", [connection(), good]);
+    await op(() => stack.up({ args, env: { TMPDIR: logDir } }), true);
+    await op(() => stack.refresh({ args, env: { TMPDIR: logDir } }), true);
+    // A failed verification (SignatureDoesNotMatch): the stage is kept; removed again by the next up.
+    await stack.setConfig("resources", [connection(), good, wrong()]);
+    await op(() => stack.up({ args, env: { TMPDIR: logDir } }), false);
+    await stack.setConfig("resources", [connection(), good]);
+    await op(() => stack.up({ args, env: { TMPDIR: logDir } }), true);
+    // The key deleted: drift in preview --refresh (an update planned, with the cause), then refresh.
+    await iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: key.id }));
+    await op(() => stack.preview({ args: [...args, "--refresh"], env: { TMPDIR: logDir } }), true);
+    await op(() => stack.refresh({ args, env: { TMPDIR: logDir } }), true);
+  });
+  afterAll(async () => {
+    await stack?.cleanup();
+    iam.destroy();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it("prints no secret in --debug -v=9 output of a verified create, a failed check, refresh and drift", () => {
+    const all = outputs.join("\n");
+    if (process.env.DUMP_DEBUG_OUTPUT) fs.writeFileSync(process.env.DUMP_DEBUG_OUTPUT, all);
+    expect(all).toContain("SignatureDoesNotMatch");
+    expect(all).toContain("InvalidAccessKeyId");
+    expect(findSecrets(all, [key.secret, wrongSecret])).toEqual([]);
+  });
+
+  it("writes no secret to the log files, and keeps none in plaintext in the state", async () => {
+    expect(findSecrets(logText(logDir), [key.secret, wrongSecret])).toEqual([]);
+    expect(findSecrets(await stack.exportState(), [key.secret, wrongSecret])).toEqual([]);
   });
 });

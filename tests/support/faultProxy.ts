@@ -20,7 +20,12 @@ export type FaultKind =
   /** Forwards the request, then sends the headers and half the body and closes the connection. */
   | "cut"
   /** Answers 503 Service Unavailable without forwarding. */
-  | "503";
+  | "503"
+  /**
+   * Answers 403 with an S3 error document (`awsCode`, default `InvalidAccessKeyId`) without forwarding,
+   * to any request (S3's REST calls carry no `Action`): a key or policy IAM has not propagated yet.
+   */
+  | "awsError";
 
 /** A fault to inject. */
 export interface Fault {
@@ -34,6 +39,8 @@ export interface Fault {
   times?: number;
   /** For `delay`: milliseconds. Default 3000. */
   delayMs?: number;
+  /** For `awsError`: the AWS error code. Default `InvalidAccessKeyId`. */
+  awsCode?: string;
 }
 
 /** One request the proxy forwarded to its target. */
@@ -256,7 +263,7 @@ export class FaultProxy {
     const f = this.fault;
     if (!f) return undefined;
     if (f.kind === "stall" && !f.match && this.faulted > 0) return "stall";
-    if (!isStatement(method, path, statement)) return undefined;
+    if (!isStatement(method, path, statement) && f.kind !== "awsError") return undefined;
     if (f.match && !(statement !== undefined && f.match.test(statement))) return undefined;
     if (this.passed < (f.after ?? 0)) {
       this.passed++;
@@ -278,6 +285,15 @@ export class FaultProxy {
       if (kind === "503") {
         res.writeHead(503, { "content-type": "text/plain", connection: "close" });
         res.end("Service Unavailable (fault proxy)");
+        return;
+      }
+      if (kind === "awsError") {
+        const code = this.fault?.awsCode ?? "InvalidAccessKeyId";
+        res.writeHead(403, { "content-type": "application/xml", connection: "close" });
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code>` +
+            `<Message>${code} (fault proxy: not propagated yet)</Message><RequestId>fault</RequestId></Error>`,
+        );
         return;
       }
       if (kind === "refuse") {

@@ -76,6 +76,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   renderDescStage: [stageSql.renderDescStage("n")],
   renderListStage: [stageSql.renderListStage("n")],
+  renderVerifyStage: [stageSql.renderVerifyStage("n")],
   renderShowConnections: [connectionSql.renderShowConnections()],
   renderShowStages: [stageSql.renderShowStages()],
   renderSelectStages: [stageSql.renderSelectStages()],

@@ -147,3 +147,27 @@ describe("the plugin's gRPC service", () => {
     ).rejects.toThrow(/unknown resource type databend:index:Table/);
   });
 });
+
+describe("the plugin's ErrorResourceInitFailed (an object created whose follow-up failed)", () => {
+  it("sends a google.rpc.Status with code UNKNOWN, the message and the detail carrying id and outputs", () => {
+    const { Status } =
+      require("@pulumi/pulumi/proto/status_pb") as typeof import("@pulumi/pulumi/proto/status_pb");
+    const e = Object.assign(new Error("verify stage s: Databend cannot read"), {
+      id: "s",
+      properties: { name: "s", readable: false },
+    });
+    const g = (
+      server as unknown as { initFailure(e: unknown, k: Set<string>): { metadata: grpc.Metadata } }
+    ).initFailure(e, new Set());
+    const [bin] = g.metadata.get("grpc-status-details-bin") as Buffer[];
+    const status = Status.deserializeBinary(new Uint8Array(bin as Buffer));
+    expect([status.getCode(), status.getMessage()]).toEqual([grpc.status.UNKNOWN, e.message]);
+    const [any] = status.getDetailsList();
+    expect(any?.getTypeName()).toBe("pulumirpc.ErrorResourceInitFailed");
+    const detail = pb.ErrorResourceInitFailed.deserializeBinary(any?.getValue_asU8() as Uint8Array);
+    expect([detail.getId(), detail.getProperties()?.toJavaScript()]).toEqual([
+      "s",
+      { name: "s", readable: false },
+    ]);
+  });
+});

@@ -33,6 +33,7 @@ it(`refresh of ${N} connections and their ${N} stages derives one digest per con
         onConnectionChange: "keep",
         forceDestroy: false,
         adopt: false,
+        verify: false,
       },
       undefined,
       undefined,

@@ -6,7 +6,7 @@ type Inputs = Record<string, unknown>;
 
 const SCHEMES = "s3, azblob, gcs, oss, cos, obs, hf, webhdfs, fs";
 const STAGE_INPUTS =
-  "name, url, connection, credentials, fileFormat, comment, onConnectionChange, forceDestroy, adopt";
+  "name, url, connection, credentials, fileFormat, comment, onConnectionChange, forceDestroy, adopt, verify, verifyTimeoutSeconds";
 const CSV_OPTIONS =
   "compression, recordDelimiter, fieldDelimiter, quote, escape, skipHeader, nanDisplay, nullDisplay, " +
   "errorOnColumnCountMismatch, emptyFieldAs, outputHeader, binaryFormat, trimSpace, allowQuotedNulls";
