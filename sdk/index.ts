@@ -38,6 +38,11 @@ export type {
   ParquetFileFormat,
   OrcFileFormat,
   AvroFileFormat,
+  TextFileFormat,
+  JsonFileFormat,
+  XmlFileFormat,
+  FileCompression,
+  EmptyFieldAs,
   NamedFileFormat,
 } from "./stage";
 export * as aws from "./aws";

@@ -80,7 +80,7 @@ const SAMPLES: Record<string, string[]> = {
 };
 
 /** Helpers of provider/sql that render a clause, not a statement. */
-const CLAUSES = ["renderFileFormat", "renderStageConnection"];
+const CLAUSES = ["renderFileFormat", "renderFileFormatOptions", "renderStageConnection"];
 
 const RESOURCE_FILES: Record<string, string> = {
   "provider/resources/connection.ts": "Connection",
