@@ -346,7 +346,10 @@ export function reconcileFileFormat(
     if (actual === undefined) {
       out[key] = mine[key];
     } else if (spec.type === "enum") {
-      out[key] = normEnum(actual) === normEnum(mine[key]) ? mine[key] : String(actual).toUpperCase();
+      const matches = [String(mine[key]), ...(spec.storedAs?.[String(mine[key])] ?? [])].some(
+        (v) => normEnum(v) === normEnum(actual),
+      );
+      out[key] = matches ? mine[key] : String(actual).toUpperCase();
     } else if (spec.type === "integer") {
       out[key] = Number(actual);
     } else if (spec.type === "boolean") {

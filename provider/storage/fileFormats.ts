@@ -46,8 +46,16 @@ export interface FormatOptionSpec {
   readonly values?: readonly string[];
   /** `enum` values sent as quoted literals (they are not keywords in every supported grammar). */
   readonly quoted?: readonly string[];
-  /** `enum` values accepted only from some version on. */
+  /**
+   * `enum` values accepted only from some version on (older servers refuse them, or accept them and
+   * keep something else: preview refuses both).
+   */
   readonly valueSince?: Readonly<Record<string, string>>;
+  /**
+   * Values some servers store as another value of the same effect (read back as such, never drift):
+   * Parquet `COMPRESSION = AUTO` is kept as `ZSTD`, Parquet's own default, by 1.2.810.
+   */
+  readonly storedAs?: Readonly<Record<string, readonly string[]>>;
   /** Value domain of a `string` option, beyond being a string. */
   readonly rule?: ValueRule;
   /** The first version that accepts the option for this type (absent: every supported version). */
@@ -81,6 +89,14 @@ function oneOf(allowed: readonly string[]): ValueRule {
   };
 }
 
+/** Before 1.2.866 an empty CSV NULL_DISPLAY is stored as the default `\N`. */
+const csvNullDisplayRule: ValueRule = {
+  text: "any text (empty: Databend 1.2.866 or later)",
+  problem: () => undefined,
+  gate: (v) =>
+    v === "" ? { since: "1.2.866", what: "an empty NULL_DISPLAY (older servers keep \\N)" } : undefined,
+};
+
 const recordDelimiterRule: ValueRule = {
   text: 'one byte that is not a letter or digit, or "\\r\\n"',
   problem: (v) =>
@@ -112,15 +128,52 @@ const tsvFieldDelimiterRule: ValueRule = {
   gate: (v) => (v === "" ? { since: "1.2.886", what: "an empty FIELD_DELIMITER" } : undefined),
 };
 
+/** 1.2.453-1.2.469 check 1 to 1024 bytes; 1.2.470 (which stopped reading XML) checks nothing. */
 const rowTagRule: ValueRule = {
-  text: "at most 1024 bytes (empty: Databend 1.2.470 or later)",
-  problem: (v) => (bytes(v) > 1024 ? "must be at most 1024 bytes" : undefined),
-  gate: (v) => (v === "" ? { since: "1.2.470", what: "an empty ROW_TAG" } : undefined),
+  text: "1 to 1024 bytes (any text on Databend 1.2.470 or later)",
+  problem: () => undefined,
+  gate: (v) =>
+    v === ""
+      ? { since: "1.2.470", what: "an empty ROW_TAG" }
+      : bytes(v) > 1024
+        ? { since: "1.2.470", what: "a ROW_TAG longer than 1024 bytes" }
+        : undefined,
 };
 
+/**
+ * Whether Node knows the WHATWG encoding labels beyond UTF-8 (full ICU, Node's default build); with a
+ * small ICU only emptiness is checked and the server judges the label.
+ */
+const FULL_LABELS = ((): boolean => {
+  try {
+    return new TextDecoder("gbk").encoding === "gbk";
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * A WHATWG encoding label, as Databend reads it (encoding_rs `for_label_no_replacement`): Node's
+ * TextDecoder knows the same labels, except `x-user-defined`, and refuses the `replacement` ones too.
+ */
+function knownEncodingLabel(label: string): boolean {
+  const l = label.trim().toLowerCase();
+  if (!FULL_LABELS || l === "x-user-defined") return true;
+  try {
+    return new TextDecoder(l).encoding !== "replacement";
+  } catch {
+    return false;
+  }
+}
+
 const encodingRule: ValueRule = {
-  text: 'an encoding label, e.g. "UTF-8", "GBK", "latin1" (the server checks the label)',
-  problem: (v) => (v.trim() === "" ? "must not be empty" : undefined),
+  text: 'a WHATWG encoding label, e.g. "UTF-8", "GBK", "latin1"',
+  problem: (v) =>
+    v.trim() === ""
+      ? "must not be empty"
+      : knownEncodingLabel(v)
+        ? undefined
+        : 'must be a WHATWG encoding label, e.g. "UTF-8", "GBK", "latin1"',
 };
 
 const COMPRESSIONS = [
@@ -251,7 +304,7 @@ const formats = {
       escape: escape("empty"),
       skipHeader,
       nanDisplay,
-      nullDisplay: str("NULL_DISPLAY", "Text for NULL. Defaults to `\\N`."),
+      nullDisplay: str("NULL_DISPLAY", "Text for NULL. Defaults to `\\N`.", csvNullDisplayRule),
       errorOnColumnCountMismatch: bool(
         "ERROR_ON_COLUMN_COUNT_MISMATCH",
         "Fail when a row has the wrong number of columns. Defaults to `true`.",
@@ -315,13 +368,22 @@ const formats = {
     sql: "PARQUET",
     doc: "Parquet (Databend's default format).",
     options: {
-      compression: { ...compression, since: "1.2.713" },
-      missingFieldAs,
+      compression: { ...compression, since: "1.2.713", storedAs: { AUTO: ["ZSTD"] } },
+      // Parsed by 1.2.453-1.2.557, but not stored: they keep ERROR.
+      missingFieldAs: { ...missingFieldAs, valueSince: { NULL: "1.2.558", FIELD_DEFAULT: "1.2.558" } },
       useLogicType,
       nullIf: { ...nullIf, since: "1.2.528" },
     },
   },
-  ORC: { sql: "ORC", since: "1.2.513", doc: "ORC (read only).", options: { missingFieldAs } },
+  ORC: {
+    sql: "ORC",
+    since: "1.2.513",
+    doc: "ORC (read only).",
+    // Parsed by 1.2.513-1.2.553, but not stored: they keep ERROR.
+    options: {
+      missingFieldAs: { ...missingFieldAs, valueSince: { NULL: "1.2.554", FIELD_DEFAULT: "1.2.554" } },
+    },
+  },
   AVRO: {
     sql: "AVRO",
     since: "1.2.704",

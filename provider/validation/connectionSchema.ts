@@ -73,6 +73,16 @@ export function notAParamOf(type: StorageType, key: string): string {
 }
 
 /**
+ * Why an `hf` connection is refused: every Databend version (1.2.453 to at least 1.2.934) binds a
+ * connection as a URI with an empty path, which is never a valid Hugging Face repository, so `CREATE
+ * CONNECTION ... STORAGE_TYPE = 'hf'` always fails with error 4000. A stage with inline credentials works.
+ */
+export const HF_CONNECTION_REASON =
+  "cannot be 'hf': every Databend version refuses CREATE CONNECTION with STORAGE_TYPE = 'hf' (error 4000, " +
+  '"input uri is not a valid huggingface uri"). Use a Stage with url "hf://<owner>/<repo>/<path>/" and ' +
+  "inline credentials ({ repoType, revision, token }) instead";
+
+/**
  * Validates Connection inputs (without `__provider`). Unknown values (preview) are not failures.
  * Returns every failure, each naming the property and what is allowed.
  */
@@ -100,6 +110,7 @@ export function validateConnectionInputs(inputs: Readonly<Record<string, unknown
         unknown,
       );
   failures.push(...paramValueFailures(type, known));
+  if (type === "hf") failures.unshift({ property: "storageType", reason: HF_CONNECTION_REASON });
   return printableFailures(withNameHint(failures, known.name), DISPLAYABLE_INPUTS);
 }
 

@@ -30,7 +30,6 @@ describe("validateFileFormat: value domains, on every server", () => {
     ["a multi-byte character as TSV FIELD_DELIMITER", { type: "TEXT", fieldDelimiter: "é" }, "one byte"],
     ["an empty ENCODING", { type: "CSV", encoding: " " }, "must not be empty (ENCODING)"],
     ["an ENCODING_ERROR_MODE other than strict/replace", { type: "CSV", encodingErrorMode: "x" }, "strict"],
-    ["a ROW_TAG over 1024 bytes", { type: "XML", rowTag: "r".repeat(1025) }, "1024 bytes"],
   ])("refuses %s", (_what, ff, reason) => {
     const failures = validateFileFormat(ff);
     expect(failures).toHaveLength(1);
@@ -101,6 +100,21 @@ describe("validateFileFormat: version gates, given the server version", () => {
     [{ type: "PARQUET", compression: "SNAPPY" }, "1.2.453", "COMPRESSION needs Databend 1.2.713"],
     [{ type: "PARQUET", useLogicType: true }, "1.2.453", "USE_LOGIC_TYPE needs Databend 1.2.764"],
     [{ type: "XML", rowTag: "" }, "1.2.453", "an empty ROW_TAG needs Databend 1.2.470"],
+    [
+      { type: "PARQUET", missingFieldAs: "NULL" },
+      "1.2.453",
+      "MISSING_FIELD_AS = NULL needs Databend 1.2.558",
+    ],
+    [
+      { type: "CSV", nullDisplay: "" },
+      "1.2.810",
+      "an empty NULL_DISPLAY (older servers keep \\N) needs Databend 1.2.866",
+    ],
+    [
+      { type: "XML", rowTag: "r".repeat(1025) },
+      "1.2.453",
+      "a ROW_TAG longer than 1024 bytes needs Databend 1.2.470",
+    ],
   ])("refuses %j on %s", (ff, version, reason) => {
     const failures = validateFileFormat(ff, version);
     expect(failures.map((f) => f.reason)).toEqual([expect.stringContaining(reason)]);
@@ -164,6 +178,15 @@ describe("refresh reads the new options back without false drift", () => {
     expect(reconcileFileFormat({ type: "NDJSON", nullIf: ["NA"] }, nd)).toEqual({
       type: "NDJSON",
       nullIf: ["", "NA"],
+    });
+    const parquet = { type: "Parquet", compression: "Zstd", missing_field_as: "Error" };
+    expect(reconcileFileFormat({ type: "PARQUET", compression: "AUTO" }, parquet)).toEqual({
+      type: "PARQUET",
+      compression: "AUTO",
+    });
+    expect(reconcileFileFormat({ type: "PARQUET", compression: "SNAPPY" }, parquet)).toEqual({
+      type: "PARQUET",
+      compression: "ZSTD",
     });
     const xml = { type: "Xml", row_tag: "item", compression: "None" };
     expect(reconcileFileFormat({ type: "XML", rowTag: "item" }, xml)).toEqual({
