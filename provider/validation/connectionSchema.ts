@@ -128,16 +128,21 @@ const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
 
 /**
  * Explains a rejected `name`: when the user gave none, it is the resource name, and a Pulumi-style
- * resource name (`toronto-conn`) is not a Databend identifier; suggest one that is.
+ * resource name (`toronto-conn`) is not a Databend identifier; suggest one that is (a reserved word gets
+ * the kind as a suffix: `inner_stage`).
  */
-export function withNameHint(failures: CheckFailure[], name: unknown): CheckFailure[] {
+export function withNameHint(
+  failures: CheckFailure[],
+  name: unknown,
+  kind: "connection" | "stage" = "connection",
+): CheckFailure[] {
   return failures.map((f) =>
     f.property === "name" && typeof name === "string"
       ? {
           ...f,
           reason:
             `${f.reason}. The Databend name defaults to the resource name when \`name\` is not given; ` +
-            `pass a valid one, for example name: "${suggestIdentifier(name)}"`,
+            `pass a valid one, for example name: "${suggestIdentifier(name, kind)}"`,
         }
       : f,
   );

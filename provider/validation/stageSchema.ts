@@ -165,7 +165,7 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
       failures.push(...prefixed(validateFileFormat(ff), "fileFormat"));
     }
   }
-  return printableStageFailures(withNameHint(failures, known.name));
+  return printableStageFailures(withNameHint(failures, known.name, "stage"));
 }
 
 /** Stage failures made safe to print (see printableFailures): only plain top-level inputs keep their property. */

@@ -1,5 +1,7 @@
 import { printableFailures, suggestIdentifier } from "../../../provider/validation/failures";
 import { paramValueFailures, valueProblem } from "../../../provider/validation/paramValues";
+import { validateConnectionInputs } from "../../../provider/validation/connectionSchema";
+import { validateStageInputs } from "../../../provider/validation/stageSchema";
 
 describe("valueProblem", () => {
   it.each<[string, string, boolean]>([
@@ -145,5 +147,23 @@ describe("suggestIdentifier", () => {
 
   it("keeps the suggestion within 255 characters", () => {
     expect(suggestIdentifier("a".repeat(300))).toHaveLength(255);
+  });
+});
+
+describe("suggestIdentifier for a reserved word (issue 18)", () => {
+  it.each([
+    ["inner", "stage", "inner_stage"],
+    ["select", "connection", "select_connection"],
+    ["SELECT", "stage", "select_stage"],
+    ["From", "connection", "from_connection"],
+  ])("suggests for %s (%s) a name that is not the same word", (name, kind, suggestion) => {
+    expect(suggestIdentifier(name, kind)).toBe(suggestion);
+  });
+
+  it("names the suffixed name in the hint of a Stage and of a Connection", () => {
+    const stage = validateStageInputs({ name: "inner" });
+    expect(stage.map((f) => f.reason).join()).toContain('for example name: "inner_stage"');
+    const conn = validateConnectionInputs({ name: "select", storageType: "fs" });
+    expect(conn.map((f) => f.reason).join()).toContain('for example name: "select_connection"');
   });
 });
