@@ -42,7 +42,7 @@ describe("validateConnectionInputs accepts", () => {
       "azblob",
       { name: "az", storageType: "azblob", endpointUrl: "https://e", accountName: "n", accountKey: "k" },
     ],
-    ["gcs", { name: "g", storageType: "gcs", credential: "Y3JlZA==" }],
+    ["gcs", { name: "g", storageType: "gcs", credential: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }],
     [
       "oss",
       { name: "o", storageType: "oss", endpointUrl: "https://e", accessKeyId: "i", accessKeySecret: "s" },
