@@ -94,7 +94,8 @@ describe("preview against the server it will talk to, in both hosts", () => {
       `url: a stage on azblob:// needs Databend 1.2.923 or later; this server is ${engine}`,
     ]);
     expect(r.yaml).toEqual(r.ts);
-    expect(await query(`SHOW STAGES LIKE '${n("sap_az")}'`)).toEqual([]);
+    // (SHOW STAGES has no LIKE on 1.2.453)
+    expect((await query("SHOW STAGES")).map((r) => r.name)).not.toContain(n("sap_az"));
   });
 
   it("refuses a GCS credential given as the key file's JSON, with the base64 fix and without the value", async () => {
