@@ -9,6 +9,8 @@
  * databendlabs/databend's history), so preview can refuse it on an older server.
  */
 
+import { isUnknown } from "../validation/unknowns";
+
 /** The first Databend version that accepts something, and what that something is called in messages. */
 export interface VersionGate {
   /** `x.y.z`: the first version that accepts it. */
@@ -483,7 +485,7 @@ export interface FormatGate extends VersionGate {
 /**
  * Every version gate the file format `ff` uses (its type, its options, their values), whatever the
  * server: preview reads the server version only when this is not empty. Unknown types and options
- * (refused by the schema) are skipped.
+ * (refused by the schema) and values not known yet (preview) are skipped.
  */
 export function fileFormatGates(ff: Readonly<Record<string, unknown>>): FormatGate[] {
   const type = ff.type;
@@ -495,7 +497,7 @@ export function fileFormatGates(ff: Readonly<Record<string, unknown>>): FormatGa
     const v = ff[key];
     if (v === undefined || v === null) continue;
     if (o.since) gates.push({ property: key, since: o.since, what: o.sql });
-    if (typeof v === "string") {
+    if (typeof v === "string" && !isUnknown(v)) {
       const valueSince = o.valueSince?.[v];
       if (valueSince) gates.push({ property: key, since: valueSince, what: `${o.sql} = ${v}` });
       const g = o.rule?.gate?.(v);

@@ -1,3 +1,4 @@
+import { UNKNOWN } from "../../../provider/validation/unknowns";
 import {
   FILE_FORMATS,
   FILE_FORMAT_TYPES,
@@ -224,5 +225,13 @@ describe("refresh reads the new options back without false drift", () => {
   it("has a server key for every option", () => {
     for (const t of FILE_FORMAT_TYPES)
       for (const o of Object.values(FILE_FORMATS[t])) expect(o.sql).toMatch(/^[A-Z_]+$/);
+  });
+});
+
+describe("fileFormatGates with values not known at preview", () => {
+  it("keeps the option's own gate and skips its value's", () => {
+    expect(fileFormatGates({ type: "CSV", fieldDelimiter: UNKNOWN, trimSpace: UNKNOWN })).toEqual([
+      { property: "trimSpace", since: "1.2.895", what: "TRIM_SPACE" },
+    ]);
   });
 });
