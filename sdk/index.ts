@@ -48,6 +48,11 @@ export type {
   ParquetFileFormat,
   OrcFileFormat,
   AvroFileFormat,
+  TextFileFormat,
+  JsonFileFormat,
+  XmlFileFormat,
+  FileCompression,
+  EmptyFieldAs,
   NamedFileFormat,
 } from "./stage";
 export { getCopyAudit } from "./copyAudit";

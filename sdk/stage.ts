@@ -15,91 +15,177 @@ type ParamsOf<T> = T extends ConnectionArgs ? Omit<T, "storageType" | "name" | "
  */
 export type StageCredentials = ParamsOf<ConnectionArgs>;
 
-/** Options shared by every typed file format. */
+/**
+ * Compression of staged files. `SNAPPY`, `ZIP` and `LZO` are sent as quoted literals; `ZIP` needs
+ * Databend 1.2.764 or later.
+ */
+export type FileCompression =
+  | "AUTO"
+  | "NONE"
+  | "GZIP"
+  | "BZ2"
+  | "BROTLI"
+  | "ZSTD"
+  | "DEFLATE"
+  | "RAWDEFLATE"
+  | "XZ"
+  | "SNAPPY"
+  | "ZIP"
+  | "LZO";
+
+/** What an empty field becomes. */
+export type EmptyFieldAs = "NULL" | "STRING" | "FIELD_DEFAULT";
+
+/** Options shared by every typed file format that reads compressed files. */
 interface CompressedFormat {
-  /** Compression of staged files. Defaults to `AUTO` where the format supports it. */
-  readonly compression?:
-    "AUTO" | "NONE" | "GZIP" | "BZ2" | "BROTLI" | "ZSTD" | "DEFLATE" | "RAWDEFLATE" | "XZ" | "SNAPPY" | "ZIP";
+  /** Compression of staged files. Defaults to `AUTO`. */
+  readonly compression?: FileCompression;
 }
 
 /** CSV files. */
 export interface CsvFileFormat extends CompressedFormat {
   /** File format type: Comma-separated values. */
   readonly type: "CSV";
-  /** Record delimiter. Defaults to `\n`. */
+  /** Record delimiter: one byte that is not a letter or digit, or `\r\n`. Defaults to `\n`. */
   readonly recordDelimiter?: string;
-  /** Field delimiter. Defaults to `,`. */
+  /**
+   * Field delimiter: 1 to 20 bytes, not one letter or digit (more than one byte needs Databend
+   * 1.2.874 or later). Defaults to `,`.
+   */
   readonly fieldDelimiter?: string;
-  /** Quote character. Defaults to `"`. */
-  readonly quote?: string;
-  /** Escape character. */
-  readonly escape?: string;
+  /** Quote character: a single quote, a double quote or a backtick. Defaults to a double quote. */
+  readonly quote?: "'" | '"' | "`";
+  /** Escape character: a backslash or empty. Defaults to empty. */
+  readonly escape?: "\\" | "";
   /** Number of header lines to skip. Defaults to `0`. */
   readonly skipHeader?: number;
   /** Text for NaN. */
-  readonly nanDisplay?: string;
-  /** Text for NULL. */
+  readonly nanDisplay?: "nan" | "NaN" | "null" | "NULL";
+  /** Text for NULL. Defaults to `\N`. */
   readonly nullDisplay?: string;
   /** Fail when a row has the wrong number of columns. Defaults to `true`. */
   readonly errorOnColumnCountMismatch?: boolean;
-  /** What an empty field becomes. */
-  readonly emptyFieldAs?: "NULL" | "STRING" | "FIELD_DEFAULT";
-  /** Write a header line when unloading. */
+  /** What an empty field becomes (`FIELD_DEFAULT` needs Databend 1.2.547 or later). Defaults to `NULL`. */
+  readonly emptyFieldAs?: EmptyFieldAs;
+  /** Write a header line when unloading. Defaults to `false`. */
   readonly outputHeader?: boolean;
-  /** Encoding of binary values. */
+  /** Encoding of binary values. Defaults to `HEX`. */
   readonly binaryFormat?: "HEX" | "BASE64";
-  /** Trim spaces around fields. */
+  /** Trim spaces around fields (Databend 1.2.895 or later). Defaults to `false`. */
   readonly trimSpace?: boolean;
-  /** Treat quoted NULL strings as NULL. */
+  /** Read a quoted NULL text as NULL (Databend 1.2.866 or later). Defaults to `false`. */
   readonly allowQuotedNulls?: boolean;
+  /** What a quoted empty field becomes (Databend 1.2.866 or later). Defaults to `STRING`. */
+  readonly quotedEmptyFieldAs?: EmptyFieldAs;
+  /** Character encoding of the files, e.g. `GBK` (Databend 1.2.895 or later). Defaults to `UTF-8`. */
+  readonly encoding?: string;
+  /** What an invalid byte sequence does (Databend 1.2.895 or later). Defaults to `strict`. */
+  readonly encodingErrorMode?: "strict" | "replace";
+}
+
+/** Options of tab-separated files, under either name (TSV or TEXT). */
+interface TextFormatOptions extends CompressedFormat {
+  /** Record delimiter: one byte that is not a letter or digit, or `\r\n`. Defaults to `\n`. */
+  readonly recordDelimiter?: string;
+  /**
+   * Field delimiter: one byte that is not a letter or digit, or empty (empty needs Databend 1.2.886
+   * or later). Defaults to a tab.
+   */
+  readonly fieldDelimiter?: string;
+  /** Quote character: a single quote, a double quote or a backtick. */
+  readonly quote?: "'" | '"' | "`";
+  /** Escape character: a backslash or empty. Defaults to a backslash. */
+  readonly escape?: "\\" | "";
+  /** Number of header lines to skip. Defaults to `0`. */
+  readonly skipHeader?: number;
+  /** Text for NaN. */
+  readonly nanDisplay?: "nan" | "NaN" | "null" | "NULL";
+  /** Text for NULL (Databend 1.2.891 or later). Defaults to `\N`. */
+  readonly nullDisplay?: string;
+  /** What an empty field becomes (Databend 1.2.891 or later). Defaults to `FIELD_DEFAULT`. */
+  readonly emptyFieldAs?: EmptyFieldAs;
+  /** Fail when a row has the wrong number of columns (Databend 1.2.891 or later). Defaults to `true`. */
+  readonly errorOnColumnCountMismatch?: boolean;
+  /** Write a header line when unloading (Databend 1.2.891 or later). Defaults to `false`. */
+  readonly outputHeader?: boolean;
+  /** Trim spaces around fields (Databend 1.2.895 or later). Defaults to `false`. */
+  readonly trimSpace?: boolean;
+  /** Character encoding of the files (Databend 1.2.895 or later). Defaults to `UTF-8`. */
+  readonly encoding?: string;
+  /** What an invalid byte sequence does (Databend 1.2.895 or later). Defaults to `strict`. */
+  readonly encodingErrorMode?: "strict" | "replace";
 }
 
 /** TSV files. */
-export interface TsvFileFormat extends CompressedFormat {
+export interface TsvFileFormat extends TextFormatOptions {
   /** File format type: Tab-separated values (Databend reports them as `Text`). */
   readonly type: "TSV";
-  /** Record delimiter. */
-  readonly recordDelimiter?: string;
-  /** Field delimiter. */
-  readonly fieldDelimiter?: string;
-  /** Text for NaN. */
-  readonly nanDisplay?: string;
-  /** Text for NULL. */
-  readonly nullDisplay?: string;
+}
+
+/** TEXT files: Databend's newer name for TSV (Databend 1.2.890 or later). */
+export interface TextFileFormat extends TextFormatOptions {
+  /** File format type: Tab-separated values under their newer name. */
+  readonly type: "TEXT";
 }
 
 /** Newline-delimited JSON files. */
 export interface NdjsonFileFormat extends CompressedFormat {
   /** File format type: Newline-delimited JSON. */
   readonly type: "NDJSON";
-  /** What a missing field becomes. */
+  /** What a missing field becomes. Defaults to `ERROR`. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
-  /** What a null field becomes. */
+  /** What a null field becomes. Defaults to `NULL`. */
   readonly nullFieldAs?: "NULL" | "FIELD_DEFAULT";
+  /** Strings read as NULL. */
+  readonly nullIf?: readonly string[];
 }
 
 /** Parquet files (Databend's default format). */
 export interface ParquetFileFormat {
   /** File format type: Parquet. */
   readonly type: "PARQUET";
-  /** What a missing field becomes. */
+  /** Compression when unloading (Databend 1.2.713 or later). Defaults to `ZSTD`. */
+  readonly compression?: FileCompression;
+  /** What a missing field becomes. Defaults to `ERROR`. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+  /** Read logical types, not their physical representation (Databend 1.2.764 or later). Defaults to `true`. */
+  readonly useLogicType?: boolean;
+  /** Strings read as NULL (Databend 1.2.528 or later). */
+  readonly nullIf?: readonly string[];
 }
 
-/** ORC files. */
+/** ORC files (Databend 1.2.513 or later). */
 export interface OrcFileFormat {
   /** File format type: ORC. */
   readonly type: "ORC";
-  /** What a missing field becomes. */
+  /** What a missing field becomes. Defaults to `ERROR`. */
   readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
 }
 
-/** Avro files. */
+/** Avro files (Databend 1.2.704 or later). */
 export interface AvroFileFormat extends CompressedFormat {
   /** File format type: Avro. */
   readonly type: "AVRO";
-  /** What a missing field becomes. */
-  readonly missingFieldAs?: "ERROR" | "NULL" | "FIELD_DEFAULT";
+  /** What a missing field becomes (Avro takes no `NULL` here). Defaults to `ERROR`. */
+  readonly missingFieldAs?: "ERROR" | "FIELD_DEFAULT";
+  /** Read logical types, not their physical representation (Databend 1.2.764 or later). Defaults to `true`. */
+  readonly useLogicType?: boolean;
+  /** Strings read as NULL. */
+  readonly nullIf?: readonly string[];
+}
+
+/** JSON documents. */
+export interface JsonFileFormat extends CompressedFormat {
+  /** File format type: JSON. */
+  readonly type: "JSON";
+}
+
+/** XML files. Databend 1.2.470 and later keep this format on a stage but no longer read XML files. */
+export interface XmlFileFormat extends CompressedFormat {
+  /** File format type: XML. */
+  readonly type: "XML";
+  /** The element that holds one row, at most 1024 bytes (empty needs 1.2.470 or later). Defaults to `row`. */
+  readonly rowTag?: string;
 }
 
 /** A named file format created with CREATE FILE FORMAT; Databend resolves it when the stage is created. */
@@ -121,6 +207,9 @@ export type FileFormat =
   | ParquetFileFormat
   | OrcFileFormat
   | AvroFileFormat
+  | TextFileFormat
+  | JsonFileFormat
+  | XmlFileFormat
   | NamedFileFormat;
 
 /** Arguments of a {@link Stage}. */

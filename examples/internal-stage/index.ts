@@ -1,7 +1,7 @@
 // Internal stages: Databend keeps the files itself, so no URL and no connection. As SQL:
 //   CREATE STAGE is_landing FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = ',' SKIP_HEADER = 1);
 //   ALTER STAGE is_landing SET COMMENT = 'CSV drops from the nightly export';
-//   CREATE STAGE is_events FILE_FORMAT = (TYPE = NDJSON);
+//   CREATE STAGE is_events FILE_FORMAT = (TYPE = NDJSON COMPRESSION = GZIP MISSING_FIELD_AS = NULL NULL_IF = ('', 'NA'));
 //   CREATE STAGE is_archive;                       -- default format: Parquet
 //   CREATE FILE FORMAT is_pipe_csv TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1;
 //   CREATE STAGE is_partners FILE_FORMAT = (FORMAT_NAME = 'is_pipe_csv');   -- copies its options
@@ -20,10 +20,11 @@ const landing = new Stage("is_landing", {
   forceDestroy: true,
 });
 
-// Newline-delimited JSON. Without forceDestroy: once files are in it, `pulumi destroy` stops with an
-// error that says how many files it holds.
+// Gzipped newline-delimited JSON: a missing field reads as NULL, and so do the strings "" and "NA".
+// Without forceDestroy: once files are in it, `pulumi destroy` stops with an error that says how many
+// files it holds.
 const events = new Stage("is_events", {
-  fileFormat: { type: "NDJSON" },
+  fileFormat: { type: "NDJSON", compression: "GZIP", missingFieldAs: "NULL", nullIf: ["", "NA"] },
   comment: "raw events",
 });
 

@@ -93,8 +93,9 @@ export function connectionFailure(
   const status = notDatabendStatus(raw);
   if (status) {
     return new DatabendError(
-      `connect to Databend: not a Databend endpoint at ${info.endpoint} (from ${info.source}): it answered HTTP ${status} ` +
-        "to Databend's HTTP query protocol. Check the host and port (Databend's HTTP handler listens on 8000 by default).",
+      `connect to Databend: not a Databend endpoint at ${info.endpoint} (from ${info.source}): it answered HTTP ${status}` +
+        `${HTML_BODY.test(raw) ? " with an HTML page" : ""} to Databend's HTTP query protocol. ` +
+        "Check the host and port (Databend's HTTP handler listens on 8000 by default).",
       { code: "Transport", retryable: false, cause: new Error(text) },
     );
   }
@@ -105,14 +106,22 @@ export function connectionFailure(
   );
 }
 
+/** An HTML page in the driver's error text (the body it quotes after the status or the decode error). */
+const HTML_BODY = /(?:\)|body: )\s*<(?:!doctype|html|head|body|title|h1|p|div|center)\b/i;
+
 /**
  * The HTTP status of an answer that cannot come from Databend's query protocol (which answers errors
- * as JSON with a code), e.g. a web server's 404 or 501 page; undefined otherwise.
+ * as JSON with a code), e.g. a web server's 404 or 501 page, or any page in HTML: a 500 page, or a 200
+ * page the driver cannot decode (`200` then). Gateway answers (502, 503, 504) stay failures to reach:
+ * a proxy in front of a Databend that is down sends them. Undefined otherwise.
  */
 export function notDatabendStatus(raw: string): string | undefined {
+  if (/\[\d{3,5}\]/.test(raw)) return undefined; // Databend's own error code
   const status = /ResponseError: \((\d{3})/.exec(raw)?.[1];
-  if (!status || /\[\d{3,5}\]/.test(raw)) return undefined;
-  return status === "501" || (status.startsWith("4") && status !== "401") ? status : undefined;
+  const html = HTML_BODY.test(raw);
+  if (!status) return html && /DecodeError/.test(raw) ? "200" : undefined;
+  if (["502", "503", "504"].includes(status)) return undefined;
+  return status === "501" || (status.startsWith("4") && status !== "401") || html ? status : undefined;
 }
 
 class DriverSession implements SqlSession {

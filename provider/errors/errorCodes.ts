@@ -15,6 +15,7 @@ export const SERVER_CODES: Readonly<Record<number, ServerCodeInfo>> = {
   1005: { code: "InvalidInput", retryable: false, label: "SyntaxException" },
   1006: { code: "InvalidInput", retryable: false, label: "BadArguments" },
   1063: { code: "PermissionDenied", retryable: false, label: "PermissionDenied" },
+  2002: { code: "InvalidInput", retryable: false, label: "InvalidConfig" },
   2004: { code: "InvalidInput", retryable: false, label: "InvalidArgument" },
   2201: { code: "Auth", retryable: false, label: "UnknownUser" },
   2204: { code: "NotFound", retryable: false, label: "UnknownRole" },

@@ -16,6 +16,22 @@ export interface ErrorContext {
   endpoint?: string;
 }
 
+/**
+ * The fix for Databend's "Storage endpoint is denied by egress policy" (error 2002, Databend 1.2.920 and
+ * later): the server's own policy refuses the endpoint a CREATE CONNECTION or CREATE/ALTER STAGE names.
+ */
+export const EGRESS_POLICY_HINT =
+  "The Databend server's egress policy refuses this storage endpoint (databend-query's `[storage] " +
+  "endpoint_url_policy`: `strict` denies loopback, private, link-local and metadata addresses, `allowlist` " +
+  "anything not allowed): use an endpoint the server may reach, such as the storage's public endpoint, or ask " +
+  "the server's operator to allow this host (`endpoint_url_allowed_hosts`) or its network " +
+  "(`endpoint_url_allowed_cidrs`) in that section; the reason Databend gives is above";
+
+/** Hints chosen by Databend's message text, for codes whose meaning depends on it. */
+const TEXT_HINTS: readonly { readonly pattern: RegExp; readonly hint: string }[] = [
+  { pattern: /denied by egress policy/i, hint: EGRESS_POLICY_HINT },
+];
+
 /** The same error with one more hint sentence appended to its message. */
 export function withMoreHint(e: DatabendError, hint: string): DatabendError {
   return new DatabendError(withHint(e.message, hint), {
@@ -70,16 +86,19 @@ export function toDatabendError(raw: unknown, ctx: ErrorContext): DatabendError 
       message,
     );
   const unavailable = /ResponseError: \((50[23])/.exec(message)?.[1];
+  const textHint = TEXT_HINTS.find((h) => h.pattern.test(message))?.hint;
   const hint =
-    serverCode !== undefined
-      ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode])
-      : transport
-        ? unavailable
-          ? `The Databend endpoint ${ctx.endpoint ?? ""} answered HTTP ${unavailable} (unavailable): the statement did ` +
-            "not run; run `pulumi up` again"
-          : `The Databend endpoint ${ctx.endpoint ?? ""} did not answer in time or dropped the connection. ` +
-            "The statement may still have run: run `pulumi up` again (an object left behind is reported, with how to take it over)"
-        : undefined;
+    textHint !== undefined
+      ? textHint
+      : serverCode !== undefined
+        ? (ctx.hints?.[innerCode ?? serverCode] ?? ctx.hints?.[serverCode])
+        : transport
+          ? unavailable
+            ? `The Databend endpoint ${ctx.endpoint ?? ""} answered HTTP ${unavailable} (unavailable): the statement did ` +
+              "not run; run `pulumi up` again"
+            : `The Databend endpoint ${ctx.endpoint ?? ""} did not answer in time or dropped the connection. ` +
+              "The statement may still have run: run `pulumi up` again (an object left behind is reported, with how to take it over)"
+          : undefined;
   const clean = serverText(message);
   const text = serverCode !== undefined ? `Databend error ${serverCode}: ${clean}` : clean;
   const statement = ctx.statement === undefined ? undefined : maskSecrets(ctx.statement, ctx.secrets);

@@ -13,7 +13,7 @@ import {
 } from "../sql/fileFormat";
 import { FILE_FORMATS, isFileFormatType } from "../storage/fileFormats";
 import { formatOptionsFromText } from "../storage/fileFormatText";
-import { validateFileFormatInputs } from "../validation/fileFormatSchema";
+import { validateFileFormatInputs } from "../validation/fileFormatResourceSchema";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { claimName, keptForSuccessor } from "./claims";

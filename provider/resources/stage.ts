@@ -16,7 +16,13 @@ import {
   renderShowStages,
   renderVerifyStage,
 } from "../sql/stage";
-import { FILE_FORMATS, fileFormatTypeFromServer } from "../storage/fileFormats";
+import {
+  FILE_FORMATS,
+  fileFormatTypeFromServer,
+  isFileFormatType,
+  sameFormatType,
+  serverKeyOf,
+} from "../storage/fileFormats";
 import { StageRow, parseStageRow } from "../storage/stageRow";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { fingerprintMatches, isLegacyFingerprint, keepOrDeriveFingerprint } from "../storage/fingerprint";
@@ -38,7 +44,8 @@ import {
   keepRequested,
   recaptureRequested,
 } from "../settings";
-import { validateStageInputs } from "../validation/stageSchema";
+import { printableStageFailures, stageVersionGates, validateStageInputs } from "../validation/stageSchema";
+import { versionFailures } from "./serverAwarePreview";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { Ownership, noticePlannedTakeOver, noticeTakenOver, wildcardRefusal } from "./adoption";
 import { blockedDropError, forcedNotice, keptNotice } from "./blockedDrop";
@@ -380,20 +387,26 @@ export function reconcileFileFormat(
 ): FileFormatInput | undefined {
   if (!mine || "formatName" in mine) return mine; // a named format is resolved by the server: nothing to compare
   const serverType = fileFormatTypeFromServer(server.type);
-  if (!serverType) return mine;
-  if (serverType !== mine.type) return { type: serverType };
+  if (!serverType || !isFileFormatType(mine.type)) return mine;
+  // TSV and TEXT are one format, which Databend reports as `Text`: the user's name is kept.
+  if (!sameFormatType(serverType, mine.type)) return { type: serverType };
   const out: Record<string, unknown> = { type: mine.type };
-  for (const [key, spec] of Object.entries(FILE_FORMATS[serverType])) {
-    if (mine[key] === undefined) continue;
-    const actual = server[spec.serverKey ?? spec.sql.toLowerCase()];
+  for (const [key, spec] of Object.entries(FILE_FORMATS[mine.type])) {
+    if (mine[key] === undefined) continue; // options left to the server's default are never drift
+    const actual = server[serverKeyOf(spec)];
     if (actual === undefined) {
       out[key] = mine[key];
     } else if (spec.type === "enum") {
-      out[key] = normEnum(actual) === normEnum(mine[key]) ? mine[key] : String(actual).toUpperCase();
+      const matches = [String(mine[key]), ...(spec.storedAs?.[String(mine[key])] ?? [])].some(
+        (v) => normEnum(v) === normEnum(actual),
+      );
+      out[key] = matches ? mine[key] : String(actual).toUpperCase();
     } else if (spec.type === "integer") {
       out[key] = Number(actual);
     } else if (spec.type === "boolean") {
       out[key] = actual === true || actual === "true" || actual === 1;
+    } else if (spec.type === "stringList") {
+      out[key] = Array.isArray(actual) ? actual.map(String) : mine[key];
     } else {
       out[key] = String(actual);
     }
@@ -719,6 +732,8 @@ export function stageHandlers(session: () => Promise<SqlSession>, deps: StageDep
       const failures = validateStageInputs(inputs);
       const dsnProblem = deps.dsnProblem?.();
       if (dsnProblem) failures.push({ property: "", reason: dsnProblem });
+      else if (failures.length === 0)
+        failures.push(...printableStageFailures(await versionFailures(session, stageVersionGates(inputs))));
       noticePlannedTakeOver("stage", inputs.name, inputs.adopt === true, olds.name !== undefined);
       return { inputs: keepingCapturedFingerprint(olds, withDefaults(inputs)), failures };
     },

@@ -5,7 +5,7 @@
  * twice by hand: a new storage parameter, file-format option or input appears in the schema by
  * itself. Pure data; no Pulumi runtime code.
  */
-import { FILE_FORMATS, FILE_FORMAT_TYPES } from "../storage/fileFormats";
+import { FILE_FORMATS, FILE_FORMAT_TYPES, FILE_FORMAT_TYPE_SPECS } from "../storage/fileFormats";
 import { STORAGE_SPECS, STORAGE_TYPES } from "../storage/storageSpecs";
 import {
   STAGE_ACCESS_ROLE_INPUTS,
@@ -13,7 +13,7 @@ import {
 } from "../validation/stageAccessRoleSchema";
 import { PUBLIC_STAGE_INPUTS, STAGE_INPUT_SCHEMA } from "../validation/stageSchema";
 import { GRANT_OBJECTS, GrantObjectKind } from "../sql/grant";
-import { INLINE_ONLY_FORMAT_TYPES } from "../validation/fileFormatSchema";
+import { INLINE_ONLY_FORMAT_TYPES } from "../validation/fileFormatResourceSchema";
 import sdkDocs from "./sdkDocs.json";
 
 /** A property in the Pulumi package schema. */
@@ -157,13 +157,20 @@ function storageTypesDoc(): string {
   }).join("\n");
 }
 
-/** Markdown list of the file formats and their options. */
+/** Markdown list of the file formats and their options, with the Databend version each needs. */
 function fileFormatsDoc(): string {
+  const plus = (since: string | undefined) => (since ? ` (${since}+)` : "");
   const lines = FILE_FORMAT_TYPES.map((t) => {
-    const opts = Object.keys(FILE_FORMATS[t]);
-    return `- \`type: ${t}\`${opts.length ? `, options ${opts.map((o) => `\`${o}\``).join(", ")}` : ""}`;
+    const opts = Object.entries(FILE_FORMATS[t]).map(([k, o]) => `\`${k}\`${plus(o.since)}`);
+    const since = FILE_FORMAT_TYPE_SPECS[t].since;
+    return `- \`type: ${t}\`${since ? ` (Databend ${since} or later)` : ""}${opts.length ? `, options ${opts.join(", ")}` : ""}`;
   });
-  return [...lines, "- or `formatName` alone: a named file format"].join("\n");
+  return [
+    ...lines,
+    "- or `formatName` alone: a named file format",
+    "",
+    "Preview refuses an option the server is too old for, naming the version that first accepts it (docs/coverage.md).",
+  ].join("\n");
 }
 
 function connectionResource(): SchemaResource {

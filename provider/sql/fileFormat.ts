@@ -1,19 +1,15 @@
 import { ident } from "./quote";
-import { FileFormatInput, renderFileFormat } from "./stage";
+import { FileFormatInput, renderFileFormatOptions } from "./stage";
 
 /** A named file format's type and options, as a stage's inline `fileFormat` takes them. */
 export type FileFormatOptions = Exclude<FileFormatInput, { formatName: string }>;
 
-const WRAPPER = /^FILE_FORMAT = \((.*)\)$/s;
-
 /**
  * `TYPE = CSV OPTION = value ...`: the options exactly as a stage's `FILE_FORMAT = (...)` sends them
- * (one renderer, so a named format and an inline one cannot disagree).
+ * (the stage's renderer, so a named format and an inline one cannot disagree).
  */
 export function renderFormatOptions(ff: FileFormatOptions): string {
-  const m = WRAPPER.exec(renderFileFormat(ff));
-  if (!m?.[1]) throw new TypeError("unexpected FILE_FORMAT rendering");
-  return m[1];
+  return renderFileFormatOptions(ff);
 }
 
 /** `CREATE [OR REPLACE] FILE FORMAT name TYPE = ... options`. */

@@ -1,4 +1,9 @@
-import { FILE_FORMATS, isFileFormatType } from "../storage/fileFormats";
+import {
+  FILE_FORMATS,
+  FILE_FORMAT_TYPE_SPECS,
+  FormatOptionSpec,
+  isFileFormatType,
+} from "../storage/fileFormats";
 import { StorageParams, StorageType, toSqlPairs } from "../storage/storageSpecs";
 import { ident, literal, optionKey, options } from "./quote";
 
@@ -23,32 +28,52 @@ export function renderStageConnection(source: StageSource): string {
   return "";
 }
 
-/** `FILE_FORMAT = (...)`. Integers and booleans come from validated typed inputs; text is quoted. */
-export function renderFileFormat(ff: FileFormatInput): string {
-  if ("formatName" in ff) return `FILE_FORMAT = (FORMAT_NAME = ${literal(String(ff.formatName))})`;
+/**
+ * The options of a file format as `CREATE FILE FORMAT` and `FILE_FORMAT = (...)` take them:
+ * `TYPE = CSV FIELD_DELIMITER = '|' ...`. Integers and booleans come from validated typed inputs,
+ * enum values are keywords from the closed set (or literals where a grammar lacks the keyword),
+ * text is quoted, lists are `('a', 'b')`.
+ */
+export function renderFileFormatOptions(ff: { type: string } & Record<string, unknown>): string {
   const type = String(ff.type);
   if (!isFileFormatType(type)) throw new TypeError(`unknown file format type ${JSON.stringify(type)}`);
-  const parts = [`TYPE = ${type}`]; // a key of FILE_FORMATS, checked above
-  for (const [key, spec] of Object.entries(FILE_FORMATS[type])) {
+  const parts = [`TYPE = ${FILE_FORMAT_TYPE_SPECS[type].sql}`]; // from the table, checked above
+  for (const [key, o] of Object.entries(FILE_FORMATS[type])) {
     const v = ff[key];
     if (v === undefined || v === null) continue;
-    if (spec.type === "integer") {
+    parts.push(`${optionKey(o.sql)} = ${renderOptionValue(key, o, v)}`);
+  }
+  return parts.join(" ");
+}
+
+function renderOptionValue(key: string, o: FormatOptionSpec, v: unknown): string {
+  switch (o.type) {
+    case "integer":
       if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
         throw new TypeError(`${key} must be an integer`);
-      parts.push(`${optionKey(spec.sql)} = ${v}`);
-    } else if (spec.type === "boolean") {
+      return String(v);
+    case "boolean":
       if (typeof v !== "boolean") throw new TypeError(`${key} must be a boolean`);
-      parts.push(`${optionKey(spec.sql)} = ${v ? "TRUE" : "FALSE"}`);
-    } else if (spec.type === "enum") {
-      if (typeof v !== "string" || !(spec.values ?? []).includes(v)) {
-        throw new TypeError(`${key} must be one of ${(spec.values ?? []).join(", ")}`);
+      return v ? "TRUE" : "FALSE";
+    case "enum":
+      if (typeof v !== "string" || !(o.values ?? []).includes(v)) {
+        throw new TypeError(`${key} must be one of ${(o.values ?? []).join(", ")}`);
       }
-      parts.push(`${optionKey(spec.sql)} = ${v}`); // a keyword from the closed set, checked above
-    } else {
-      parts.push(`${optionKey(spec.sql)} = ${literal(String(v))}`);
-    }
+      return o.quoted?.includes(v) ? literal(v) : v; // a keyword from the closed set, checked above
+    case "stringList":
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+        throw new TypeError(`${key} must be a list of strings`);
+      }
+      return `(${v.map((x) => literal(x)).join(", ")})`;
+    default:
+      return literal(String(v));
   }
-  return `FILE_FORMAT = (${parts.join(" ")})`;
+}
+
+/** `FILE_FORMAT = (...)`: a named file format, or a type with its options. */
+export function renderFileFormat(ff: FileFormatInput): string {
+  if ("formatName" in ff) return `FILE_FORMAT = (FORMAT_NAME = ${literal(String(ff.formatName))})`;
+  return `FILE_FORMAT = (${renderFileFormatOptions(ff)})`;
 }
 
 /** `CREATE STAGE name [URL = '...' CONNECTION = (...)] [FILE_FORMAT = (...)]` (COMMENT is set by ALTER). */

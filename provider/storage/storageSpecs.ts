@@ -19,6 +19,41 @@ export interface ParamSpec {
   readonly patternHint?: string;
   /** One-line description for docs and errors. */
   readonly doc: string;
+  /**
+   * The shape Databend expects of the value, when it has one: why `value` does not have it (never
+   * quoting it), with the fix, or undefined.
+   */
+  readonly shape?: (value: string) => string | undefined;
+}
+
+/** The command that makes a GCS `credential` from a key file, named in every message about it. */
+export const GCS_CREDENTIAL_FIX =
+  "Fix: pass the key file base64-encoded on one line: `base64 -w0 key.json` (macOS: `base64 -i key.json`)";
+
+/**
+ * Databend reads a GCS `credential` as base64 (the standard alphabet, one line) of the service
+ * account's JSON key file; anything else is stored, and fails only when the stage is used (a
+ * metadata-server error that does not mention base64).
+ */
+export function gcsCredentialProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (v === "") return undefined; // refused as empty by the schema
+  if (v.startsWith("{")) {
+    return `must be the service-account key file base64-encoded, not its JSON text. ${GCS_CREDENTIAL_FIX}`;
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) {
+    return `must be the base64 (one line, standard alphabet) of a JSON service-account key file. ${GCS_CREDENTIAL_FIX}`;
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(v, "base64").toString("utf8"));
+  } catch {
+    decoded = undefined;
+  }
+  if (!decoded || typeof decoded !== "object" || Array.isArray(decoded)) {
+    return `is base64, but not of a JSON key file (it must decode to a JSON object). ${GCS_CREDENTIAL_FIX}`;
+  }
+  return undefined;
 }
 
 /** A storage type: its URL scheme, parameters, required parameters and pairs that go together. */
@@ -120,7 +155,8 @@ const specs = {
         sql: "credential",
         secret: true,
         type: "string",
-        doc: "Base64-encoded service account key JSON.",
+        doc: "Base64-encoded service account key JSON (`base64 -w0 key.json`).",
+        shape: gcsCredentialProblem,
       },
     },
     required: [],

@@ -74,6 +74,16 @@ export function notAParamOf(type: StorageType, key: string): string {
 }
 
 /**
+ * Why an `hf` connection is refused: every Databend version (1.2.453 to at least 1.2.934) binds a
+ * connection as a URI with an empty path, which is never a valid Hugging Face repository, so `CREATE
+ * CONNECTION ... STORAGE_TYPE = 'hf'` always fails with error 4000. A stage with inline credentials works.
+ */
+export const HF_CONNECTION_REASON =
+  "cannot be 'hf': every Databend version refuses CREATE CONNECTION with STORAGE_TYPE = 'hf' (error 4000, " +
+  '"input uri is not a valid huggingface uri"). Use a Stage with url "hf://<owner>/<repo>/<path>/" and ' +
+  "inline credentials ({ repoType, revision, token }) instead";
+
+/**
  * Validates Connection inputs (without `__provider`). Unknown values (preview) are not failures.
  * Returns every failure, each naming the property and what is allowed.
  */
@@ -101,6 +111,7 @@ export function validateConnectionInputs(inputs: Readonly<Record<string, unknown
         unknown,
       );
   failures.push(...paramValueFailures(type, known));
+  if (type === "hf") failures.unshift({ property: "storageType", reason: HF_CONNECTION_REASON });
   return printableFailures(withNameHint(failures, known.name), DISPLAYABLE_INPUTS);
 }
 
@@ -118,16 +129,21 @@ const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
 
 /**
  * Explains a rejected `name`: when the user gave none, it is the resource name, and a Pulumi-style
- * resource name (`toronto-conn`) is not a Databend identifier; suggest one that is.
+ * resource name (`toronto-conn`) is not a Databend identifier; suggest one that is (a reserved word gets
+ * the kind as a suffix: `inner_stage`).
  */
-export function withNameHint(failures: CheckFailure[], name: unknown): CheckFailure[] {
+export function withNameHint(
+  failures: CheckFailure[],
+  name: unknown,
+  kind: "connection" | "stage" = "connection",
+): CheckFailure[] {
   return failures.map((f) =>
     f.property === "name" && typeof name === "string"
       ? {
           ...f,
           reason:
             `${f.reason}. The Databend name defaults to the resource name when \`name\` is not given; ` +
-            `pass a valid one, for example name: "${suggestIdentifier(name)}"`,
+            `pass a valid one, for example name: "${suggestIdentifier(name, kind)}"`,
         }
       : f,
   );

@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { CheckFailure } from "../errors/ValidationError";
+import { isReservedWord } from "../sql/reservedWords";
 
 /** Per-schema wording used when turning ajv errors into messages. */
 export interface FailureWording {
@@ -103,9 +104,13 @@ export function printableFailures(
   );
 }
 
-/** A plain identifier close to `name` (lower case, `_` for anything else), for "did you mean" hints. */
-export function suggestIdentifier(name: string): string {
+/**
+ * A plain identifier close to `name` (lower case, `_` for anything else), for "did you mean" hints.
+ * A reserved word gets the object kind as a suffix (`inner` becomes `inner_stage`), never itself back.
+ */
+export function suggestIdentifier(name: string, kind = "object"): string {
   let s = name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   if (!/^[a-z_]/.test(s)) s = `_${s}`;
-  return s.slice(0, 255);
+  s = s.slice(0, 255);
+  return isReservedWord(s) ? `${s}_${kind}` : s;
 }

@@ -46,10 +46,10 @@ export function paramValueFailures(
   prefix = "",
 ): CheckFailure[] {
   const out: CheckFailure[] = [];
-  for (const key of Object.keys(STORAGE_SPECS[type].params)) {
+  for (const [key, spec] of Object.entries(STORAGE_SPECS[type].params)) {
     const v = params[key];
     if (typeof v !== "string") continue;
-    const reason = valueProblem(v, true);
+    const reason = valueProblem(v, true) ?? spec.shape?.(v);
     if (reason) out.push({ property: prefix + key, reason });
   }
   return out;

@@ -1,14 +1,16 @@
 import type { ValidateFunction } from "ajv";
 import type { CheckFailure } from "../errors/ValidationError";
 import { IDENTIFIER_PATTERN, IDENTIFIER_RULE } from "../sql/quote";
-import { FILE_FORMATS, FILE_FORMAT_TYPES, FileFormatType, isFileFormatType } from "../storage/fileFormats";
+import { fileFormatGates } from "../storage/fileFormats";
 import { isUrlProblem, parseStageUrl } from "../storage/stageUrl";
 import { STORAGE_SPECS, STORAGE_TYPES, StorageType } from "../storage/storageSpecs";
 import { ajv } from "./ajv";
 import { notAParamOf, paramsSchemaProperties, withNameHint } from "./connectionSchema";
 import { printableFailures, toCheckFailures } from "./failures";
+import { validateFileFormat } from "./fileFormatSchema";
 import { paramValueFailures } from "./paramValues";
 import { splitUnknowns } from "./unknowns";
+import { InputGate, prefixGates } from "./versionGates";
 
 const identifier = { type: "string", pattern: IDENTIFIER_PATTERN, description: IDENTIFIER_RULE };
 
@@ -52,7 +54,6 @@ export const PUBLIC_STAGE_INPUTS = [
 
 const validateStage: ValidateFunction = ajv.compile(STAGE_INPUT_SCHEMA);
 const credentialValidators = new Map<StorageType, ValidateFunction>();
-const formatValidators = new Map<FileFormatType, ValidateFunction>();
 const validateFormatName = ajv.compile({
   type: "object",
   // formatFingerprint: the named FileFormat's fingerprint, so a change of the format re-copies it.
@@ -73,27 +74,6 @@ function credentialsValidator(t: StorageType): ValidateFunction {
       dependentRequired: spec.requires,
     });
     credentialValidators.set(t, v);
-  }
-  return v;
-}
-
-function formatValidator(t: FileFormatType): ValidateFunction {
-  let v = formatValidators.get(t);
-  if (!v) {
-    const props: Record<string, object> = { type: { const: t } };
-    for (const [key, o] of Object.entries(FILE_FORMATS[t])) {
-      props[key] =
-        o.type === "integer"
-          ? // Larger numbers are not exact in JavaScript and, past u64, fail Databend's parser (1005).
-            { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }
-          : o.type === "boolean"
-            ? { type: "boolean" }
-            : o.type === "enum"
-              ? { enum: o.values }
-              : { type: "string" };
-    }
-    v = ajv.compile({ type: "object", properties: props, required: ["type"], additionalProperties: false });
-    formatValidators.set(t, v);
   }
   return v;
 }
@@ -187,29 +167,16 @@ export function validateStageInputs(inputs: Readonly<Record<string, unknown>>): 
           ),
         );
       }
-    } else if (!isFileFormatType(ff.type)) {
-      failures.push({
-        property: "fileFormat.type",
-        reason: `must be one of ${FILE_FORMAT_TYPES.join(", ")}`,
-      });
     } else {
-      const t = ff.type;
-      const v = formatValidator(t);
-      if (!v(ff)) {
-        failures.push(
-          ...prefixed(
-            toCheckFailures(v.errors, {
-              notAllowed: () =>
-                `is not an option of file format ${t}; allowed: ${Object.keys(FILE_FORMATS[t]).join(", ") || "none"}`,
-              missing: () => "is required",
-            }),
-            "fileFormat",
-          ),
-        );
-      }
+      failures.push(...prefixed(validateFileFormat(ff), "fileFormat"));
     }
   }
-  return printableFailures(withNameHint(failures, known.name), DISPLAYABLE_INPUTS);
+  return printableStageFailures(withNameHint(failures, known.name, "stage"));
+}
+
+/** Stage failures made safe to print (see printableFailures): only plain top-level inputs keep their property. */
+export function printableStageFailures(failures: readonly CheckFailure[]): CheckFailure[] {
+  return printableFailures(failures, DISPLAYABLE_INPUTS);
 }
 
 /** Stage inputs whose values Pulumi may print beside a failure (plain, top-level, never secret). */
@@ -224,3 +191,23 @@ const DISPLAYABLE_INPUTS: ReadonlySet<string> = new Set([
   "verify",
   "verifyTimeoutSeconds",
 ]);
+
+/** The first Databend version that stores a stage on `azblob://` (older ones fail with error 2001). */
+export const AZBLOB_STAGE_SINCE = "1.2.923";
+
+/**
+ * The version gates known Stage inputs hit: the file format's type, options and values, and an
+ * `azblob://` URL. Check reads the server version only when one of them is above the oldest
+ * supported version.
+ */
+export function stageVersionGates(inputs: Readonly<Record<string, unknown>>): InputGate[] {
+  const gates: InputGate[] = [];
+  if (typeof inputs.url === "string" && /^azblob:\/\//i.test(inputs.url)) {
+    gates.push({ property: "url", since: AZBLOB_STAGE_SINCE, what: "a stage on azblob://" });
+  }
+  const ff = inputs.fileFormat;
+  if (ff && typeof ff === "object" && !("formatName" in ff)) {
+    gates.push(...prefixGates(fileFormatGates(ff as Record<string, unknown>), "fileFormat"));
+  }
+  return gates;
+}

@@ -110,8 +110,9 @@ describe("debug output and log files", () => {
       },
       {
         kind: "Connection",
-        name: "gcs",
-        args: { name: n("dbg_gcs"), storageType: "gcs", credential: { $plain: "credential" } },
+        // A multi-line secret (a GCS credential must be one line of base64: issue 18).
+        name: "hdfs",
+        args: { name: n("dbg_hdfs"), storageType: "webhdfs", delegation: { $plain: "credential" } },
       },
       {
         kind: "Stage",
@@ -236,7 +237,7 @@ describe("Pulumi YAML: debug output per flag", () => {
         {
           name: "lines",
           type: "databend:Connection",
-          properties: { name: n("ydbg_gcs"), storageType: "gcs", credential: "${configLines}" },
+          properties: { name: n("ydbg_hdfs"), storageType: "webhdfs", delegation: "${configLines}" },
         },
         {
           name: "literal",

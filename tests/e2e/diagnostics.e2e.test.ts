@@ -3,7 +3,7 @@ import type { AddressInfo } from "net";
 import { expectFailed, expectOk } from "../support/assertions";
 import { resetStatements, statements } from "../support/bridge";
 import { stackEnv } from "../support/stackEnv";
-import { closedPort } from "../support/ports";
+import { closedPort, htmlServer } from "../support/ports";
 import { TestStack } from "../support/testStack";
 
 /**
@@ -96,6 +96,25 @@ describe("the DSN", () => {
       const out = expectFailed(await stack.up());
       expect(out).toContain(`not a Databend endpoint at 127.0.0.1:${p} (from databend:dsn)`);
     });
+
+    it("reports an HTTP server answering 500 with an HTML page as not Databend, not as unreachable", async () => {
+      const page = await htmlServer(500);
+      try {
+        const p = (page.address() as AddressInfo).port;
+        await stack.setConfig(
+          "databend:dsn",
+          `databend://root:@127.0.0.1:${p}/default?sslmode=disable`,
+          true,
+        );
+        const out = expectFailed(await stack.up());
+        expect(out).toContain(
+          `not a Databend endpoint at 127.0.0.1:${p} (from databend:dsn): it answered HTTP 500 with an HTML page`,
+        );
+        expect(out).not.toContain("cannot reach");
+      } finally {
+        await new Promise<void>((r) => page.close(() => r()));
+      }
+    });
   });
 });
 
@@ -125,6 +144,9 @@ describe("inputs refused at preview, before any statement", () => {
     async (word) => {
       const out = await previewFails([fsConnection(`kw_${run}`, { name: word })]);
       expect(out).toContain("not a word Databend reserves");
+      // The suggestion is a valid name, never the same word.
+      expect(out).toContain(`name: "${word}_connection"`);
+      expect(out).not.toContain(`name: "${word}"`);
     },
   );
 

@@ -1,4 +1,4 @@
-import { connectionFailure } from "../../../provider/client/databendClient";
+import { connectionFailure, notDatabendStatus } from "../../../provider/client/databendClient";
 import { describeDsn } from "../../../provider/client/dsn";
 import { isDatabendError } from "../../../provider/errors/DatabendError";
 
@@ -82,5 +82,42 @@ describe("connectionFailure", () => {
     expect(connectionFailure("Connection refused", INFO, []).message).toMatch(
       /cannot reach the Databend endpoint/,
     );
+  });
+});
+
+describe("an HTTP server that is not Databend, whatever its status (issue 18)", () => {
+  const page = "<html><body><h1>500 Internal Server Error</h1></body></html>";
+  it.each([
+    [
+      "a 500 with an HTML page",
+      `APIError: [request_kind=login]: ResponseError: (500 Internal Server Error)${page} [v0.33.7]`,
+      "500 with an HTML page",
+    ],
+    [
+      "a 200 HTML page",
+      "APIError: DecodeError: fail to decode JSON response: expected value at line 1 column 1, body: <!DOCTYPE html><html><body>hello</body></html> [v0.33.7]",
+      "200 with an HTML page",
+    ],
+    ["a 404", "APIError: [request_kind=login]: ResponseError: (404 Not Found)not found [v0.33.7]", "404 to"],
+  ])("reports %s as not a Databend endpoint, not as unreachable", (_what, raw, status) => {
+    const e = connectionFailure(new Error(raw), INFO, []);
+    expect(e.message).toContain("not a Databend endpoint at localhost:8000 (from databend:dsn)");
+    expect(e.message).toContain(`it answered HTTP ${status}`);
+    expect(e.message).not.toContain("cannot reach");
+    expect(e.retryable).toBe(false);
+  });
+
+  it.each([
+    [
+      "a 502 from a gateway",
+      "APIError: [request_kind=login]: ResponseError: (502 Bad Gateway)<html>Bad gateway</html> [v0.33.7]",
+    ],
+    [
+      "a 500 with JSON",
+      'APIError: [request_kind=login]: ResponseError: (500 Internal Server Error){"error":"boom"} [v0.33.7]',
+    ],
+    ["a Databend error with a code", "APIError: QueryFailed: [1005]syntax error <html> [v0.33.7]"],
+  ])("keeps %s a failure to reach (or Databend's own)", (_what, raw) => {
+    expect(notDatabendStatus(raw)).toBeUndefined();
   });
 });

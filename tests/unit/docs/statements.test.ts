@@ -99,7 +99,12 @@ const SAMPLES: Record<string, string[]> = {
 };
 
 /** Helpers of provider/sql that render a clause, not a statement. */
-const CLAUSES = ["renderFileFormat", "renderStageConnection", "renderFormatOptions"];
+const CLAUSES = [
+  "renderFileFormat",
+  "renderFileFormatOptions",
+  "renderStageConnection",
+  "renderFormatOptions",
+];
 
 const RESOURCE_FILES: Record<string, string> = {
   "provider/resources/connection.ts": "Connection",

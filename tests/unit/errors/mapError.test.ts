@@ -1,5 +1,10 @@
 import { DatabendError, DatabendErrorCode, isDatabendError } from "../../../provider/errors/DatabendError";
-import { parseServerCode, toDatabendError, withHint } from "../../../provider/errors/mapError";
+import {
+  EGRESS_POLICY_HINT,
+  parseServerCode,
+  toDatabendError,
+  withHint,
+} from "../../../provider/errors/mapError";
 import { literal } from "../../../provider/sql/quote";
 
 /** Messages as databend-driver 0.33.7 reports them (its `toString()` adds the `Error: ` prefix). */
@@ -325,5 +330,34 @@ describe("toDatabendError masks secrets", () => {
     expect(e.message).not.toContain("w0rd");
     expect(e.message).toContain("http://root:***@localhost:8000/v1/query");
     expect((e.cause as Error).message).not.toContain("w0rd");
+  });
+});
+
+describe("the egress-policy refusal (Databend 1.2.920 and later)", () => {
+  const EGRESS =
+    "APIError: QueryFailed: [2002]Storage endpoint is denied by egress policy: host=10.0.0.5, ip=10.0.0.5, " +
+    "reason=private [v0.34.0]";
+
+  it("keeps Databend's text and reason, and says how to fix it", () => {
+    const e = toDatabendError(EGRESS, { action: "create connection minio", secrets: [], hints: HINTS });
+    expect(e.serverCode).toBe(2002);
+    expect(e.code).toBe("InvalidInput");
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain(
+      "create connection minio: Databend error 2002: Storage endpoint is denied by egress policy: host=10.0.0.5",
+    );
+    expect(e.message).toContain("reason=private");
+    expect(e.message).toContain(EGRESS_POLICY_HINT);
+    expect(e.message).toContain("`endpoint_url_allowed_hosts`");
+  });
+
+  it("wins over a resource's hint for the code that carries it", () => {
+    const e = toDatabendError(EGRESS.replace("[2002]", "[4000]"), {
+      action: "create stage s",
+      secrets: [],
+      hints: { 4000: "Databend rejected the stage's URL" },
+    });
+    expect(e.message).toContain(EGRESS_POLICY_HINT);
+    expect(e.message).not.toContain("Databend rejected the stage's URL");
   });
 });

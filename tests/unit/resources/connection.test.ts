@@ -253,7 +253,10 @@ describe("connection diff", () => {
     ["a secret changes", torontoInputs({ secretAccessKey: "rotated-secret" })],
     ["a parameter is added", torontoInputs({ region: "us-east-2" })],
     ["every parameter is removed", { name: "toronto", storageType: "s3" }],
-    ["the storage type changes", { name: "toronto", storageType: "gcs", credential: "Y3JlZA==" }],
+    [
+      "the storage type changes",
+      { name: "toronto", storageType: "gcs", credential: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" },
+    ],
   ])("updates in place when %s", async (_what, news) => {
     const olds = await created(torontoInputs());
     await expect(connectionHandlers(noSession()).diff("toronto", olds, await checked(news))).resolves.toEqual(

@@ -3,7 +3,7 @@ import { isDatabendError } from "../../../provider/errors/DatabendError";
 import { fileFormatHandlers, liveFormat } from "../../../provider/resources/fileFormat";
 import { renderCreateFileFormat, renderDropFileFormat } from "../../../provider/sql/fileFormat";
 import { parseFormatOptionsText } from "../../../provider/storage/fileFormatText";
-import { validateFileFormatInputs } from "../../../provider/validation/fileFormatSchema";
+import { validateFileFormatInputs } from "../../../provider/validation/fileFormatResourceSchema";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 import { freshDeployment } from "../../helpers/deployment";
 import { FakeSession } from "../../helpers/fakeSession";

@@ -200,8 +200,8 @@ describe("renderFileFormat", () => {
     ],
     [
       "AVRO",
-      { type: "AVRO", compression: "SNAPPY", missingFieldAs: "NULL" },
-      "FILE_FORMAT = (TYPE = AVRO COMPRESSION = SNAPPY MISSING_FIELD_AS = NULL)",
+      { type: "AVRO", compression: "SNAPPY", missingFieldAs: "FIELD_DEFAULT" },
+      "FILE_FORMAT = (TYPE = AVRO COMPRESSION = 'SNAPPY' MISSING_FIELD_AS = FIELD_DEFAULT)",
     ],
     ["a named file format", { formatName: "my_csv" }, "FILE_FORMAT = (FORMAT_NAME = 'my_csv')"],
     ["a named file format with a quote", { formatName: "a'b" }, "FILE_FORMAT = (FORMAT_NAME = 'a\\'b')"],

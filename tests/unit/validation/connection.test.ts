@@ -1,6 +1,9 @@
 import type { CheckFailure } from "../../../provider/errors/ValidationError";
 import { STORAGE_SPECS, STORAGE_TYPES } from "../../../provider/storage/storageSpecs";
-import { validateConnectionInputs } from "../../../provider/validation/connectionSchema";
+import {
+  HF_CONNECTION_REASON,
+  validateConnectionInputs,
+} from "../../../provider/validation/connectionSchema";
 import { UNKNOWN } from "../../../provider/validation/unknowns";
 
 type Inputs = Record<string, unknown>;
@@ -39,7 +42,7 @@ describe("validateConnectionInputs accepts", () => {
       "azblob",
       { name: "az", storageType: "azblob", endpointUrl: "https://e", accountName: "n", accountKey: "k" },
     ],
-    ["gcs", { name: "g", storageType: "gcs", credential: "Y3JlZA==" }],
+    ["gcs", { name: "g", storageType: "gcs", credential: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }],
     [
       "oss",
       { name: "o", storageType: "oss", endpointUrl: "https://e", accessKeyId: "i", accessKeySecret: "s" },
@@ -53,7 +56,6 @@ describe("validateConnectionInputs accepts", () => {
       "obs",
       { name: "b", storageType: "obs", endpointUrl: "https://e", accessKeyId: "i", secretAccessKey: "k" },
     ],
-    ["hf", { name: "h", storageType: "hf", repoType: "model", revision: "main", token: "t" }],
     ["webhdfs", { name: "w", storageType: "webhdfs", https: true, disableListBatch: false, userName: "u" }],
     ["fs", { name: "f", storageType: "fs" }],
     ["a 0.1 fingerprint from an earlier check", s3({ fingerprint: "0123456789abcdef" })],
@@ -155,7 +157,10 @@ describe("validateConnectionInputs rejects", () => {
     [
       "an hf repoType other than dataset or model",
       { name: "h", storageType: "hf", repoType: "space" },
-      [{ property: "repoType", reason: "must be dataset or model" }],
+      [
+        { property: "storageType", reason: HF_CONNECTION_REASON },
+        { property: "repoType", reason: "must be dataset or model" },
+      ],
     ],
     [
       "an oss roleArn that is not a RAM role",
@@ -346,5 +351,20 @@ describe("validateConnectionInputs with unknown values (preview)", () => {
     expect(validateConnectionInputs(s3({ name: UNKNOWN, region: "", secretAccessKey: UNKNOWN }))).toEqual([
       { property: "region", reason: "must not be empty" },
     ]);
+  });
+});
+
+describe("an hf connection (issue 18: every Databend version refuses it)", () => {
+  it("is refused at preview with the stage-with-inline-credentials alternative", () => {
+    expect(
+      validateConnectionInputs({
+        name: "h",
+        storageType: "hf",
+        repoType: "model",
+        revision: "main",
+        token: "t",
+      }),
+    ).toEqual([{ property: "storageType", reason: HF_CONNECTION_REASON }]);
+    expect(HF_CONNECTION_REASON).toContain('url "hf://<owner>/<repo>/<path>/" and inline credentials');
   });
 });

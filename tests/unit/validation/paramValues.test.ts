@@ -1,5 +1,7 @@
 import { printableFailures, suggestIdentifier } from "../../../provider/validation/failures";
 import { paramValueFailures, valueProblem } from "../../../provider/validation/paramValues";
+import { validateConnectionInputs } from "../../../provider/validation/connectionSchema";
+import { validateStageInputs } from "../../../provider/validation/stageSchema";
 
 describe("valueProblem", () => {
   it.each<[string, string, boolean]>([
@@ -145,5 +147,51 @@ describe("suggestIdentifier", () => {
 
   it("keeps the suggestion within 255 characters", () => {
     expect(suggestIdentifier("a".repeat(300))).toHaveLength(255);
+  });
+});
+
+describe("suggestIdentifier for a reserved word (issue 18)", () => {
+  it.each([
+    ["inner", "stage", "inner_stage"],
+    ["select", "connection", "select_connection"],
+    ["SELECT", "stage", "select_stage"],
+    ["From", "connection", "from_connection"],
+  ])("suggests for %s (%s) a name that is not the same word", (name, kind, suggestion) => {
+    expect(suggestIdentifier(name, kind)).toBe(suggestion);
+  });
+
+  it("names the suffixed name in the hint of a Stage and of a Connection", () => {
+    const stage = validateStageInputs({ name: "inner" });
+    expect(stage.map((f) => f.reason).join()).toContain('for example name: "inner_stage"');
+    const conn = validateConnectionInputs({ name: "select", storageType: "fs" });
+    expect(conn.map((f) => f.reason).join()).toContain('for example name: "select_connection"');
+  });
+});
+
+describe("a GCS credential (issue 18: base64 of the JSON key file)", () => {
+  const key = JSON.stringify({ type: "service_account", project_id: "p", private_key: "-----BEGIN..." });
+  const good = Buffer.from(key).toString("base64");
+
+  it("accepts the base64 of a JSON key file, on a Connection and in a Stage's credentials", () => {
+    expect(validateConnectionInputs({ name: "g", storageType: "gcs", credential: good })).toEqual([]);
+    expect(validateStageInputs({ name: "s", url: "gcs://b/p/", credentials: { credential: good } })).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    ["the raw JSON key file", key, "not its JSON text"],
+    ["base64 wrapped over lines (base64 without -w0)", `${good.slice(0, 20)}\n${good.slice(20)}`, "one line"],
+    ["base64 of something else", Buffer.from("not json").toString("base64"), "not of a JSON key file"],
+    ["a path to the key file", "/home/me/key.json", "base64 (one line"],
+  ])("refuses %s with the fix, never quoting the value", (_what, value, reason) => {
+    const failures = validateConnectionInputs({ name: "g", storageType: "gcs", credential: value });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.reason).toContain(reason);
+    expect(failures[0]?.reason).toContain("`base64 -w0 key.json`");
+    expect(failures[0]?.reason).not.toContain(value);
+    expect(failures[0]?.property).toBe(""); // a secret: reported on the resource, not the property
+    const inStage = validateStageInputs({ name: "s", url: "gcs://b/p/", credentials: { credential: value } });
+    expect(inStage.map((f) => f.reason).join()).toContain("credentials.credential");
   });
 });

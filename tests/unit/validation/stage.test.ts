@@ -9,8 +9,9 @@ const STAGE_INPUTS =
   "name, url, connection, credentials, fileFormat, comment, onConnectionChange, forceDestroy, adopt, verify, verifyTimeoutSeconds";
 const CSV_OPTIONS =
   "compression, recordDelimiter, fieldDelimiter, quote, escape, skipHeader, nanDisplay, nullDisplay, " +
-  "errorOnColumnCountMismatch, emptyFieldAs, outputHeader, binaryFormat, trimSpace, allowQuotedNulls";
-const COMPRESSIONS = "AUTO, NONE, GZIP, BZ2, BROTLI, ZSTD, DEFLATE, RAWDEFLATE, XZ, SNAPPY, ZIP";
+  "errorOnColumnCountMismatch, emptyFieldAs, outputHeader, binaryFormat, trimSpace, allowQuotedNulls, " +
+  "quotedEmptyFieldAs, encoding, encodingErrorMode";
+const COMPRESSIONS = "AUTO, NONE, GZIP, BZ2, BROTLI, ZSTD, DEFLATE, RAWDEFLATE, XZ, SNAPPY, ZIP, LZO";
 
 function onConnection(extra: Inputs = {}): Inputs {
   return {
@@ -223,7 +224,8 @@ describe("validateStageInputs rejects", () => {
       [
         {
           property: "",
-          reason: "fileFormat.skipHeader is not an option of file format PARQUET; allowed: missingFieldAs",
+          reason:
+            "fileFormat.skipHeader is not an option of file format PARQUET; allowed: compression, missingFieldAs, useLogicType, nullIf",
         },
       ],
     ],
@@ -276,17 +278,32 @@ describe("validateStageInputs rejects", () => {
     [
       "an unknown file format type",
       withFormat({ type: "LANCE" }),
-      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [
+        {
+          property: "",
+          reason: "fileFormat.type must be one of CSV, TSV, TEXT, NDJSON, PARQUET, ORC, AVRO, JSON, XML",
+        },
+      ],
     ],
     [
       "a lower-case file format type",
       withFormat({ type: "csv" }),
-      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [
+        {
+          property: "",
+          reason: "fileFormat.type must be one of CSV, TSV, TEXT, NDJSON, PARQUET, ORC, AVRO, JSON, XML",
+        },
+      ],
     ],
     [
       "a file format without a type",
       withFormat({ skipHeader: 1 }),
-      [{ property: "", reason: "fileFormat.type must be one of CSV, TSV, NDJSON, PARQUET, ORC, AVRO" }],
+      [
+        {
+          property: "",
+          reason: "fileFormat.type must be one of CSV, TSV, TEXT, NDJSON, PARQUET, ORC, AVRO, JSON, XML",
+        },
+      ],
     ],
     [
       "formatName combined with options",
