@@ -8,12 +8,13 @@ import {
   FormatOptionSpec,
   NOT_OFFERED,
 } from "../../../provider/storage/fileFormats";
+import { GRANT_OBJECTS } from "../../../provider/sql/grant";
 import { AZBLOB_STAGE_SINCE } from "../../../provider/validation/stageSchema";
 import { ROOT } from "../../support/stackEnv";
 
 /**
  * docs/coverage.md cannot go stale: its generated part is the rule table of
- * provider/storage/fileFormats.ts written out, and this test fails when they differ
+ * provider/storage/fileFormats.ts and the grant table of provider/sql/grant.ts written out, and this test fails when they differ
  * (regenerate: UPDATE_COVERAGE_DOC=1 npx jest tests/unit/docs/coverage.test.ts).
  */
 
@@ -74,6 +75,18 @@ function generated(): string {
   lines.push("", "### Not offered", "", "| What | Why |", "| --- | --- |");
   for (const x of NOT_OFFERED) lines.push(`| ${x.what} | ${x.why} |`);
   lines.push("", `Stages on \`azblob://\`: Databend ${AZBLOB_STAGE_SINCE} or later.`);
+  lines.push("", "### Grants", "");
+  lines.push(
+    "| Object | Resource | Privileges (`ALL` is all of them) | First version |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const [kind, spec] of Object.entries(GRANT_OBJECTS)) {
+    const resource = kind === "stage" ? "`StageGrant`" : "`ConnectionGrant`";
+    lines.push(
+      `| \`${spec.sql}\` | ${resource} | ${spec.privileges.map(code).join(", ")} | ${since(spec.since)} |`,
+    );
+  }
+  lines.push("", "`OWNERSHIP` is a transfer of the object, not a grant: it is not managed.");
   return lines.join("\n");
 }
 
